@@ -114,6 +114,10 @@ export interface Store {
   /** Deletes the oldest messages of a thread so that at most `keep` remain. */
   trimMessages(threadId: string, keep: number): void;
 
+  // Key/value settings of this database (e.g. `demo.today`, the demo's fixed "today")
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+
   /** Runs `fn` in one transaction (synchronous, as better-sqlite3 requires). */
   transaction<T>(fn: () => T): T;
   close(): void;

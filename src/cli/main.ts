@@ -1,15 +1,29 @@
-// The `attain` command line. Each command lives in its own file; this one dispatches and
-// turns expected failures into one clear line on stderr and a non-zero exit.
-import { calcUsage, runCalc } from './calc.ts';
+// The `attain` command line. Each command lives in its own file and is loaded only when
+// run (so `attain calc` does not load the database or the MCP SDK); this file dispatches
+// and turns expected failures into one clear line on stderr and a non-zero exit.
 import { CliError } from './io.ts';
+
+type Run = (args: string[]) => Promise<string | void> | string | void;
 
 interface Command {
   usage: string;
-  run: (args: string[]) => Promise<string | void> | string | void;
+  load: () => Promise<Run>;
 }
 
 const commands: Record<string, Command> = {
-  calc: { usage: calcUsage, run: runCalc },
+  calc: {
+    usage: 'attain calc CASE.json|CASE.yaml   compute the statements of a plan case (prints JSON)',
+    load: async () => (await import('./calc.ts')).runCalc,
+  },
+  tool: {
+    usage: "attain tool NAME --as USER_ID [--input '{json}'] [--db PATH]   run a tool as a user (prints JSON)",
+    load: async () => (await import('./tool.ts')).runToolCommand,
+  },
+  tools: {
+    usage: 'attain tools   list the tools with their descriptions',
+    load: async () => (await import('./tool.ts')).runTools,
+  },
+  demo: { usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour', load: async () => (await import('./demo.ts')).runDemo },
 };
 
 function help(): string {
@@ -28,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const out = await command.run(args);
+    const run = await command.load();
+    const out = await run(args);
     if (typeof out === 'string' && out.length > 0) process.stdout.write(out.endsWith('\n') ? out : out + '\n');
     return 0;
   } catch (err) {

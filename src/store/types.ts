@@ -82,8 +82,11 @@ export interface Store {
   /** The given version, or the latest when version is omitted. */
   getPlan(id: string, version?: number): CompPlan | undefined;
   listPlans(): PlanSummary[];
-  /** Validates the document (engine parsePlan) and stores it; a version that exists is an error. */
-  savePlan(document: unknown): CompPlan;
+  /**
+   * Validates the document (engine parsePlan) and stores it; a version that exists is an
+   * error. `createdAt` (ISO 8601) defaults to now; the demo seed passes a fixed instant.
+   */
+  savePlan(document: unknown, createdAt?: string): CompPlan;
   assignmentsOf(userId: string): PlanAssignment[];
   /** The assignment in force on `date`, if any. */
   assignmentAt(userId: string, date: LocalDate): PlanAssignment | undefined;
@@ -121,4 +124,35 @@ export interface Store {
   /** Runs `fn` in one transaction (synchronous, as better-sqlite3 requires). */
   transaction<T>(fn: () => T): T;
   close(): void;
+}
+
+/**
+ * Writes used by the importers and the demo seed. Kept apart from `Store` so that the
+ * tools, which only read, can be given a smaller fake in tests. Every method writes all of
+ * its rows or none (one transaction).
+ */
+export interface StoreWriter {
+  /** Inserts or replaces users by id. Managers must exist first (or come earlier in the list). */
+  upsertUsers(users: readonly User[]): void;
+  /** Inserts or replaces stages by name. */
+  upsertStages(stages: readonly Stage[]): void;
+  assignPlan(assignment: PlanAssignment): void;
+  /** Inserts or replaces quotas by (userId, periodId). */
+  setQuotas(rows: readonly QuotaRow[]): void;
+  /** Inserts or replaces deals by id; `at` (ISO 8601) becomes updatedAt, and importedAt of new deals. */
+  upsertDeals(deals: readonly Deal[], at: string): void;
+  /** Appends history rows; `source` says where they came from ('crm', 'import', 'seed'). */
+  addDealChanges(changes: readonly DealChange[], source: string): void;
+  /** Inserts or replaces activities by id. */
+  upsertActivities(activities: readonly Activity[]): void;
+  /** Inserts or replaces credits by id. */
+  saveCredits(credits: readonly StoredCredit[]): void;
+  /** Inserts or replaces churn events by id. */
+  addChurnEvents(events: readonly StoredChurn[]): void;
+}
+
+export interface QuotaRow {
+  userId: string;
+  periodId: PeriodId;
+  amount: Dec;
 }

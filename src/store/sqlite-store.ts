@@ -1,0 +1,557 @@
+// The Store on SQLite: drizzle over better-sqlite3, rows in, engine types out.
+//
+// Contracts:
+// - Synchronous, like better-sqlite3. `transaction(fn)` takes a synchronous function;
+//   nested calls become savepoints. Never await anything (LLM, network) inside one.
+// - Money and ratios cross this boundary as Dec (TEXT in the database, see db/schema.ts).
+// - Lists come back in a stable order (documented per method) so that callers and tests
+//   never depend on SQLite's row order.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lte, or, sql, type SQL, type Table } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from '../../db/schema.ts';
+import type { Activity, Deal, DealChange, Stage } from '../engine/deals.ts';
+import type { Dec } from '../engine/money.ts';
+import type { LocalDate, PeriodId } from '../engine/periods.ts';
+import { type CompPlan, parsePlan } from '../engine/plan.ts';
+import type {
+  ApiToken,
+  DealFilter,
+  PlanAssignment,
+  PlanSummary,
+  QuotaRow,
+  Store,
+  StoreWriter,
+  StoredChurn,
+  StoredCredit,
+  StoredMessage,
+  User,
+} from './types.ts';
+
+/**
+ * db/migrations, found from this module's own location (never the cwd): src/store when run
+ * from source, dist/src/store after `npm run build` (tsc does not copy the SQL files).
+ */
+export const migrationsFolder =
+  [join(import.meta.dirname, '..', '..', 'db', 'migrations'), join(import.meta.dirname, '..', '..', '..', 'db', 'migrations')].find((dir) =>
+    existsSync(join(dir, 'meta', '_journal.json')),
+  ) ?? join(import.meta.dirname, '..', '..', 'db', 'migrations');
+
+export type AttainDb = BetterSQLite3Database<typeof schema>;
+
+/** Opens (creating if needed) the database at `path` and brings its schema up to date. */
+export function openStore(path: string | ':memory:'): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  try {
+    if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = drizzle({ client: sqlite, schema });
+    migrate(db, { migrationsFolder });
+    return new SqliteStore(db, sqlite);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+const { users, stages, compPlans, planAssignments, quotas, deals, dealHistory, activities, credits, churnEvents, apiTokens, messages, meta } = schema;
+
+type UserRow = typeof users.$inferSelect;
+type DealRow = typeof deals.$inferSelect;
+type CreditRow = typeof credits.$inferSelect;
+type AssignmentRow = typeof planAssignments.$inferSelect;
+type TokenRow = typeof apiTokens.$inferSelect;
+
+function toUser(r: UserRow): User {
+  return { id: r.id, name: r.name, email: r.email, slackUserId: r.slackUserId, role: r.role, managerId: r.managerId, team: r.team, startDate: r.startDate };
+}
+
+function toDeal(r: DealRow): Deal {
+  return {
+    id: r.id,
+    name: r.name,
+    ownerId: r.ownerId,
+    account: r.account,
+    amount: r.amount,
+    currency: r.currency,
+    stage: r.stage,
+    status: r.status,
+    probability: r.probability,
+    createdAt: r.createdAt,
+    closeDate: r.closeDate,
+    closedAt: r.closedAt,
+    dealType: r.dealType,
+    termMonths: r.termMonths,
+    nextStep: r.nextStep,
+    lastActivityAt: r.lastActivityAt,
+  };
+}
+
+function toCredit(r: CreditRow): StoredCredit {
+  return {
+    id: r.id,
+    userId: r.userId,
+    share: r.share,
+    dealId: r.dealId,
+    amount: r.amount,
+    closedAt: r.closedAt,
+    ...(r.dealType !== null ? { dealType: r.dealType } : {}),
+    ...(r.termMonths !== null ? { termMonths: r.termMonths } : {}),
+    countsTowardQuota: r.countsTowardQuota,
+  };
+}
+
+function toAssignment(r: AssignmentRow): PlanAssignment {
+  return { userId: r.userId, planId: r.planId, planVersion: r.planVersion, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo };
+}
+
+function toToken(r: TokenRow): ApiToken {
+  return { id: r.id, userId: r.userId, label: r.label, hash: r.hash, createdAt: r.createdAt, revokedAt: r.revokedAt };
+}
+
+/** `excluded.<column>` for every column of a table but its key, for ON CONFLICT DO UPDATE. */
+function excludedAll<T extends Table>(table: T, keys: readonly (keyof T['_']['columns'] & string)[]): Record<string, SQL> {
+  const columns = getTableColumns(table);
+  const out: Record<string, SQL> = {};
+  for (const key of keys) {
+    const col = columns[key];
+    if (!col) throw new Error(`excludedAll: no column ${key}`);
+    out[key] = sql.raw(`excluded."${col.name}"`);
+  }
+  return out;
+}
+
+/** better-sqlite3 caps bound parameters per statement; insert in slices. */
+function chunks<T>(rows: readonly T[], size = 200): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+export class SqliteStore implements Store, StoreWriter {
+  constructor(
+    /** The drizzle database, for importers and benchmarks that need more than the Store. */
+    readonly db: AttainDb,
+    /** The raw better-sqlite3 handle (pragmas, backups, prepared statements). */
+    readonly sqlite: Database.Database,
+  ) {}
+
+  // ---------------------------------------------------------------------------------------
+  // Users and hierarchy
+
+  getUser(id: string): User | undefined {
+    const r = this.db.select().from(users).where(eq(users.id, id)).get();
+    return r && toUser(r);
+  }
+
+  /** Ordered by id. */
+  listUsers(): User[] {
+    return this.db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+  }
+
+  findUserBySlackId(slackUserId: string): User | undefined {
+    const r = this.db.select().from(users).where(eq(users.slackUserId, slackUserId)).get();
+    return r && toUser(r);
+  }
+
+  /** Case-insensitive on the address. */
+  findUserByEmail(email: string): User | undefined {
+    const r = this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email.trim()})`)
+      .get();
+    return r && toUser(r);
+  }
+
+  setSlackUserId(userId: string, slackUserId: string): void {
+    const res = this.db.update(users).set({ slackUserId }).where(eq(users.id, userId)).run();
+    if (res.changes === 0) throw new Error(`setSlackUserId: no user "${userId}"`);
+  }
+
+  upsertUsers(list: readonly User[]): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(list)) {
+        this.db
+          .insert(users)
+          .values(part.map((u) => ({ ...u })))
+          .onConflictDoUpdate({ target: users.id, set: excludedAll(users, ['name', 'email', 'slackUserId', 'role', 'managerId', 'team', 'startDate']) })
+          .run();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Plans and assignments
+
+  getPlan(id: string, version?: number): CompPlan | undefined {
+    const r = this.db
+      .select({ document: compPlans.document })
+      .from(compPlans)
+      .where(version === undefined ? eq(compPlans.id, id) : and(eq(compPlans.id, id), eq(compPlans.version, version)))
+      .orderBy(desc(compPlans.version))
+      .limit(1)
+      .get();
+    // Stored documents were validated by savePlan; parsing again compiles them.
+    return r && parsePlan(JSON.parse(r.document));
+  }
+
+  /** Every version of every plan, ordered by id then version. */
+  listPlans(): PlanSummary[] {
+    return this.db
+      .select({ id: compPlans.id, version: compPlans.version, name: compPlans.name })
+      .from(compPlans)
+      .orderBy(asc(compPlans.id), asc(compPlans.version))
+      .all();
+  }
+
+  savePlan(document: unknown, createdAt: string = new Date().toISOString()): CompPlan {
+    const plan = parsePlan(document);
+    return this.transaction(() => {
+      const existing = this.db
+        .select({ id: compPlans.id })
+        .from(compPlans)
+        .where(and(eq(compPlans.id, plan.id), eq(compPlans.version, plan.version)))
+        .get();
+      if (existing) throw new Error(`plan ${plan.id} version ${plan.version} already exists; plans are immutable, save a new version`);
+      this.db.insert(compPlans).values({ id: plan.id, version: plan.version, name: plan.name, document: JSON.stringify(plan.document), createdAt }).run();
+      return plan;
+    });
+  }
+
+  /** Ordered by effectiveFrom. */
+  assignmentsOf(userId: string): PlanAssignment[] {
+    return this.db
+      .select()
+      .from(planAssignments)
+      .where(eq(planAssignments.userId, userId))
+      .orderBy(asc(planAssignments.effectiveFrom), asc(planAssignments.id))
+      .all()
+      .map(toAssignment);
+  }
+
+  /** When assignments overlap, the one that started last wins. */
+  assignmentAt(userId: string, date: LocalDate): PlanAssignment | undefined {
+    const r = this.db
+      .select()
+      .from(planAssignments)
+      .where(
+        and(
+          eq(planAssignments.userId, userId),
+          lte(planAssignments.effectiveFrom, date),
+          or(isNull(planAssignments.effectiveTo), gte(planAssignments.effectiveTo, date)),
+        ),
+      )
+      .orderBy(desc(planAssignments.effectiveFrom), desc(planAssignments.id))
+      .limit(1)
+      .get();
+    return r && toAssignment(r);
+  }
+
+  assignPlan(a: PlanAssignment): void {
+    if (a.effectiveTo !== null && a.effectiveTo < a.effectiveFrom) {
+      throw new Error(`assignPlan: effectiveTo ${a.effectiveTo} is before effectiveFrom ${a.effectiveFrom}`);
+    }
+    this.db.insert(planAssignments).values({ ...a }).run();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Quotas, credits, churn
+
+  quotasOf(userId: string): Map<PeriodId, Dec> {
+    const rows = this.db.select().from(quotas).where(eq(quotas.userId, userId)).orderBy(asc(quotas.periodId)).all();
+    return new Map(rows.map((r) => [r.periodId, r.amount]));
+  }
+
+  setQuotas(rows: readonly QuotaRow[]): void {
+    if (rows.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(rows)) {
+        this.db
+          .insert(quotas)
+          .values(part.map((r) => ({ ...r })))
+          .onConflictDoUpdate({ target: [quotas.userId, quotas.periodId], set: excludedAll(quotas, ['amount']) })
+          .run();
+      }
+    });
+  }
+
+  /** Credits of `userId` closed within [from, to] (inclusive), ordered by closedAt then id. */
+  creditsOf(userId: string, range: { from?: LocalDate; to?: LocalDate } = {}): StoredCredit[] {
+    const conds: SQL[] = [eq(credits.userId, userId)];
+    if (range.from !== undefined) conds.push(gte(credits.closedAt, range.from));
+    if (range.to !== undefined) conds.push(lte(credits.closedAt, range.to));
+    return this.db
+      .select()
+      .from(credits)
+      .where(and(...conds))
+      .orderBy(asc(credits.closedAt), asc(credits.id))
+      .all()
+      .map(toCredit);
+  }
+
+  saveCredits(list: readonly StoredCredit[]): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(list)) {
+        this.db
+          .insert(credits)
+          .values(
+            part.map((c) => ({
+              id: c.id,
+              dealId: c.dealId,
+              userId: c.userId,
+              share: c.share,
+              amount: c.amount,
+              closedAt: c.closedAt,
+              dealType: c.dealType ?? null,
+              termMonths: c.termMonths ?? null,
+              countsTowardQuota: c.countsTowardQuota,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: credits.id,
+            set: excludedAll(credits, ['dealId', 'userId', 'share', 'amount', 'closedAt', 'dealType', 'termMonths', 'countsTowardQuota']),
+          })
+          .run();
+      }
+    });
+  }
+
+  /** Ordered by date then id. */
+  churnEventsOf(userId: string): StoredChurn[] {
+    const held = this.db.selectDistinct({ dealId: credits.dealId }).from(credits).where(eq(credits.userId, userId));
+    return this.db
+      .select()
+      .from(churnEvents)
+      .where(inArray(churnEvents.dealId, held))
+      .orderBy(asc(churnEvents.on), asc(churnEvents.id))
+      .all()
+      .map((r) => ({ id: r.id, kind: 'churn' as const, dealId: r.dealId, on: r.on }));
+  }
+
+  addChurnEvents(list: readonly StoredChurn[]): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      for (const e of list) {
+        this.db
+          .insert(churnEvents)
+          .values({ id: e.id, dealId: e.dealId, on: e.on })
+          .onConflictDoUpdate({ target: churnEvents.id, set: excludedAll(churnEvents, ['dealId', 'on']) })
+          .run();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Pipeline
+
+  getDeal(id: string): Deal | undefined {
+    const r = this.db.select().from(deals).where(eq(deals.id, id)).get();
+    return r && toDeal(r);
+  }
+
+  /** Ordered by id. An empty `ownerIds` matches nothing. */
+  listDeals(filter: DealFilter = {}): Deal[] {
+    if (filter.ownerIds !== undefined && filter.ownerIds.length === 0) return [];
+    const conds: SQL[] = [];
+    if (filter.ownerIds !== undefined) conds.push(inArray(deals.ownerId, [...filter.ownerIds]));
+    if (filter.status !== undefined) conds.push(eq(deals.status, filter.status));
+    return this.db
+      .select()
+      .from(deals)
+      .where(conds.length > 0 ? and(...conds) : undefined)
+      .orderBy(asc(deals.id))
+      .all()
+      .map(toDeal);
+  }
+
+  upsertDeals(list: readonly Deal[], at: string): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(list, 100)) {
+        this.db
+          .insert(deals)
+          .values(part.map((d) => ({ ...d, importedAt: at, updatedAt: at })))
+          .onConflictDoUpdate({
+            target: deals.id,
+            set: excludedAll(deals, [
+              'name', 'ownerId', 'account', 'amount', 'currency', 'stage', 'status', 'probability', 'createdAt',
+              'closeDate', 'closedAt', 'dealType', 'termMonths', 'nextStep', 'lastActivityAt', 'updatedAt',
+            ]),
+          })
+          .run();
+      }
+    });
+  }
+
+  /** Oldest first (by `at`, then insertion order). An empty `dealIds` matches nothing. */
+  dealHistory(dealIds?: readonly string[]): DealChange[] {
+    if (dealIds !== undefined && dealIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(dealHistory)
+      .where(dealIds === undefined ? undefined : inArray(dealHistory.dealId, [...dealIds]))
+      .orderBy(asc(dealHistory.at), asc(dealHistory.id))
+      .all()
+      .map((r) => ({ dealId: r.dealId, at: r.at, field: r.field, from: r.fromValue, to: r.toValue }));
+  }
+
+  addDealChanges(changes: readonly DealChange[], source: string): void {
+    if (changes.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(changes)) {
+        this.db
+          .insert(dealHistory)
+          .values(part.map((c) => ({ dealId: c.dealId, at: c.at, field: c.field, fromValue: c.from, toValue: c.to, source })))
+          .run();
+      }
+    });
+  }
+
+  /** Oldest first (by date, then id). */
+  activitiesOf(dealIds: readonly string[]): Activity[] {
+    if (dealIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(activities)
+      .where(inArray(activities.dealId, [...dealIds]))
+      .orderBy(asc(activities.at), asc(activities.id))
+      .all()
+      .map((r) => ({ id: r.id, dealId: r.dealId, userId: r.userId, kind: r.kind, at: r.at, subject: r.subject }));
+  }
+
+  upsertActivities(list: readonly Activity[]): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      for (const part of chunks(list)) {
+        this.db
+          .insert(activities)
+          .values(part.map((a) => ({ ...a })))
+          .onConflictDoUpdate({ target: activities.id, set: excludedAll(activities, ['dealId', 'userId', 'kind', 'at', 'subject']) })
+          .run();
+      }
+    });
+  }
+
+  /** Pipeline order. */
+  listStages(): Stage[] {
+    return this.db.select().from(stages).orderBy(asc(stages.order), asc(stages.name)).all();
+  }
+
+  upsertStages(list: readonly Stage[]): void {
+    if (list.length === 0) return;
+    this.db
+      .insert(stages)
+      .values(list.map((s) => ({ ...s })))
+      .onConflictDoUpdate({ target: stages.name, set: excludedAll(stages, ['order', 'status']) })
+      .run();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // MCP bearer tokens
+
+  createToken(token: ApiToken): void {
+    this.db.insert(apiTokens).values({ ...token }).run();
+  }
+
+  findTokenByHash(hash: string): ApiToken | undefined {
+    const r = this.db.select().from(apiTokens).where(eq(apiTokens.hash, hash)).get();
+    return r && toToken(r);
+  }
+
+  /** True when the token was live and is now revoked; false if unknown or already revoked. */
+  revokeToken(id: string, at: string): boolean {
+    const res = this.db
+      .update(apiTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .run();
+    return res.changes > 0;
+  }
+
+  /** Ordered by creation, then id. */
+  listTokens(userId?: string): ApiToken[] {
+    return this.db
+      .select()
+      .from(apiTokens)
+      .where(userId === undefined ? undefined : eq(apiTokens.userId, userId))
+      .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id))
+      .all()
+      .map(toToken);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Agent conversation memory
+
+  appendMessages(threadId: string, userId: string, list: readonly unknown[], at: string): void {
+    if (list.length === 0) return;
+    this.transaction(() => {
+      const last = this.db
+        .select({ seq: sql<number | null>`max(${messages.seq})` })
+        .from(messages)
+        .where(eq(messages.threadId, threadId))
+        .get();
+      let seq = (last?.seq ?? 0) + 1;
+      for (const message of list) {
+        this.db
+          .insert(messages)
+          .values({ threadId, userId, seq: seq++, message: JSON.stringify(message), createdAt: at })
+          .run();
+      }
+    });
+  }
+
+  /** Ordered by sequence number (oldest first). */
+  loadMessages(threadId: string): StoredMessage[] {
+    return this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.threadId, threadId))
+      .orderBy(asc(messages.seq))
+      .all()
+      .map((r) => ({ threadId: r.threadId, userId: r.userId, seq: r.seq, message: JSON.parse(r.message) as unknown, createdAt: r.createdAt }));
+  }
+
+  trimMessages(threadId: string, keep: number): void {
+    if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`trimMessages: keep must be a whole number ≥ 0, got ${keep}`);
+    this.sqlite
+      .prepare(
+        `DELETE FROM messages WHERE thread_id = ? AND seq NOT IN
+           (SELECT seq FROM messages WHERE thread_id = ? ORDER BY seq DESC LIMIT ?)`,
+      )
+      .run(threadId, threadId, keep);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Settings, transactions
+
+  getMeta(key: string): string | undefined {
+    return this.db.select({ value: meta.value }).from(meta).where(eq(meta.key, key)).get()?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(() => {
+      const result = fn();
+      if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+        // Throwing here rolls back: an async callback would otherwise commit half-done.
+        throw new TypeError('Store.transaction: the callback must be synchronous (it returned a promise)');
+      }
+      return result;
+    })();
+  }
+
+  close(): void {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}

@@ -63,7 +63,7 @@ export function dealInScope(ctx: ToolContext, dealId: string): Deal {
   throw forbidden();
 }
 
-/** Managers and admins only. */
+/** Managers and admins only: for a rep, FORBIDDEN (their team's numbers are not theirs to see). */
 export function requireManager(ctx: ToolContext): void {
-  if (ctx.actor.role === 'rep') throw new AttainError('NOT_A_MANAGER', 'This needs a manager or an admin.');
+  if (ctx.actor.role === 'rep') throw new AttainError('FORBIDDEN', 'Not allowed: this is for managers and admins.');
 }

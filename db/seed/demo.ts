@@ -99,6 +99,13 @@ class Rng {
   }
 }
 
+/** A 32-bit seed from a string (FNV-1a). */
+function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Rounds to a whole multiple of `step` currency units (half up). */
 function roundTo(value: Dec, step: number): Dec {
   return value.div(step).toDecimalPlaces(0, Dec.ROUND_HALF_UP).times(step);
@@ -450,6 +457,7 @@ class Builder {
       lastActivityAt: d.closedAt,
     };
     this.deals.push(deal);
+    this.closedPath(deal);
     if (deal.status === 'won') {
       const split = d.split ?? [[d.ownerId, '1']];
       const parts = allocate(Money.of(deal.amount, CURRENCY), split.map(([, share]) => Rate.of(share)));
@@ -514,7 +522,9 @@ class Builder {
     this.deals.push(deal);
     // Stage path: one change per step, dated in order between creation and stageSince.
     const steps = OPEN_STAGES.indexOf(d.stage);
-    const since = d.stageSince ?? this.rng.dateBetween(addDays(d.createdAt, steps), maxDate(addDays(d.createdAt, steps), d.lastActivityAt));
+    // Most deals reached their stage a few weeks before their last activity.
+    const earliest = maxDate(addDays(d.createdAt, steps), addDays(d.lastActivityAt, -14));
+    const since = d.stageSince ?? this.rng.dateBetween(earliest, maxDate(earliest, d.lastActivityAt));
     let at = d.createdAt;
     for (let i = 1; i <= steps; i++) {
       at = i === steps ? since : this.rng.dateBetween(addDays(at, 1), maxDate(addDays(at, 1), addDays(since, i - steps)));
@@ -522,6 +532,31 @@ class Builder {
     }
     this.addActivities(deal, d.activityCount ?? this.rng.int(2, 5));
     return deal;
+  }
+
+  /**
+   * The stage path of a closed deal, from Prospecting to where it was won (after
+   * Negotiation) or lost (any stage), dated between creation and close. Drawn from a
+   * generator of its own, seeded by the deal id, so adding it leaves every other seeded
+   * value as it was. Won deals' paths are what stalled-deal detection learns stage norms from.
+   */
+  closedPath(deal: Deal): void {
+    const rng = new Rng(hashSeed(deal.id));
+    const lastOpen = deal.status === 'won' ? OPEN_STAGES.length - 1 : rng.int(0, OPEN_STAGES.length - 1);
+    const days = daysBetween(deal.createdAt, deal.closedAt!);
+    const weights = OPEN_STAGES.slice(0, lastOpen + 1).map(() => rng.int(2, 5));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let at = deal.createdAt;
+    let elapsed = 0;
+    for (let i = 0; i < lastOpen; i++) {
+      elapsed += weights[i]!;
+      const next = addDays(deal.createdAt, Math.max(i + 1, Math.floor((days * elapsed) / total)));
+      at = next > at ? next : addDays(at, 1);
+      if (at >= deal.closedAt!) break;
+      this.change(deal.id, at, 'stage', OPEN_STAGES[i]!, OPEN_STAGES[i + 1]!);
+    }
+    this.change(deal.id, deal.closedAt!, 'stage', OPEN_STAGES[lastOpen]!, deal.stage);
+    this.change(deal.id, deal.closedAt!, 'status', 'open', deal.status);
   }
 
   change(dealId: string, at: LocalDate, field: DealChange['field'], from: string | null, to: string | null): void {
@@ -633,19 +668,27 @@ function buildPipeline(b: Builder): void {
       const stage: OpenStage = newHire
         ? rng.weighted([['Prospecting', 3], ['Discovery', 2]] as const)
         : rng.weighted([['Prospecting', 3], ['Discovery', 3], ['Proposal', 2], ['Negotiation', 2]] as const);
-      const createdAt = addDays(today, -(healthy ? rng.int(20, 60) : rng.int(10, 120)));
+      const createdAt = addDays(today, -(healthy ? rng.int(20, 60) : rng.int(10, stage === 'Prospecting' ? 35 : 120)));
       const lastActivityAt = addDays(today, -(healthy ? rng.int(1, 5) : rng.int(1, 21)));
       const overdue = !healthy && !stalled && rng.chance(10);
       const closeDate = overdue ? addDays(today, -rng.int(3, 30)) : minDate(addDays(today, rng.int(7, 135)), lastCloseDate);
+      const drawn = {
+        amount: roundTo(dec(rng.int(12, 180)).times(1000), 500),
+        nextStep: healthy || rng.chance(75) ? rng.pick(NEXT_STEPS) : null,
+        stageSince: healthy ? addDays(today, -rng.int(2, 9)) : undefined,
+      };
+      // The healthy rep's Prospecting deals are new (nothing before Prospecting to date the
+      // stage by); the stalled rep's other deals stay smaller than her scripted one.
+      const created = maxDate(drawn.stageSince && stage === 'Prospecting' ? minDate(drawn.stageSince, lastActivityAt) : createdAt, r.startDate);
       const deal = b.open({
         ownerId: r.id,
         stage,
-        amount: roundTo(dec(rng.int(12, 180)).times(1000), 500),
-        createdAt: maxDate(createdAt, r.startDate),
+        amount: stalled ? Dec.min(drawn.amount, dec(60000)) : drawn.amount,
+        createdAt: created,
         closeDate,
-        lastActivityAt: maxDate(lastActivityAt, maxDate(createdAt, r.startDate)),
-        nextStep: healthy || rng.chance(75) ? rng.pick(NEXT_STEPS) : null,
-        ...(healthy ? { stageSince: addDays(today, -rng.int(2, 9)) } : {}),
+        lastActivityAt: maxDate(lastActivityAt, created),
+        nextStep: drawn.nextStep,
+        ...(drawn.stageSince ? { stageSince: drawn.stageSince } : {}),
       });
       // Some close dates were pushed once, some amounts revised.
       if (!healthy && rng.chance(20)) {

@@ -2,11 +2,14 @@
 // over this array; nothing dispatches on tool names.
 import type { AnyTool } from './define-tool.ts';
 import { estimateCommission } from './estimate-commission.ts';
+import { findStalledDeals } from './find-stalled-deals.ts';
+import { getCoachingSummary } from './get-coaching-summary.ts';
 import { getCommissionStatement } from './get-commission-statement.ts';
 import { getQuotaAttainment } from './get-quota-attainment.ts';
+import { getSalesKpis } from './get-sales-kpis.ts';
 import { listReps } from './list-reps.ts';
 
-export const tools: AnyTool[] = [listReps, getQuotaAttainment, getCommissionStatement, estimateCommission];
+export const tools: AnyTool[] = [listReps, getQuotaAttainment, getCommissionStatement, estimateCommission, findStalledDeals, getSalesKpis, getCoachingSummary];
 
 export function findTool(name: string): AnyTool | undefined {
   return tools.find((t) => t.name === name);

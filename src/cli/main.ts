@@ -23,6 +23,7 @@ const commands: Record<string, Command> = {
     usage: 'attain tools   list the tools with their descriptions',
     load: async () => (await import('./tool.ts')).runTools,
   },
+  chat: { usage: 'attain chat --as USER_ID [--db PATH] [--thread ID] [QUESTION]   talk with the attain agent (needs a model: OPENAI_API_KEY / OPENAI_BASE_URL, ATTAIN_MODEL)', load: async () => (await import('./chat.ts')).runChat },
   demo: { usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour', load: async () => (await import('./demo.ts')).runDemo },
 };
 

@@ -23,6 +23,14 @@ const commands: Record<string, Command> = {
     usage: 'attain tools   list the tools with their descriptions',
     load: async () => (await import('./tool.ts')).runTools,
   },
+  mcp: {
+    usage: 'attain mcp --as USER_ID [--db PATH] | mcp --http [--port N] [--host H] [--db PATH]   serve the tools over MCP (stdio as one user, or HTTP with bearer tokens)',
+    load: async () => (await import('./mcp.ts')).runMcp,
+  },
+  token: {
+    usage: 'attain token create --user ID [--label L] | token revoke TOKEN_ID | token list [--user ID]   bearer tokens for `attain mcp --http`',
+    load: async () => (await import('./token.ts')).runToken,
+  },
   chat: { usage: 'attain chat --as USER_ID [--db PATH] [--thread ID] [QUESTION]   talk with the attain agent (needs a model: OPENAI_API_KEY / OPENAI_BASE_URL, ATTAIN_MODEL)', load: async () => (await import('./chat.ts')).runChat },
   demo: { usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour', load: async () => (await import('./demo.ts')).runDemo },
 };

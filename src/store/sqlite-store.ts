@@ -190,16 +190,26 @@ export class SqliteStore implements Store, StoreWriter {
   // ---------------------------------------------------------------------------------------
   // Plans and assignments
 
+  /** Compiled plans by id@version: a stored version never changes, so it is parsed once. */
+  private readonly planCache = new Map<string, CompPlan>();
+
   getPlan(id: string, version?: number): CompPlan | undefined {
     const r = this.db
-      .select({ document: compPlans.document })
+      .select({ version: compPlans.version, document: compPlans.document })
       .from(compPlans)
       .where(version === undefined ? eq(compPlans.id, id) : and(eq(compPlans.id, id), eq(compPlans.version, version)))
       .orderBy(desc(compPlans.version))
       .limit(1)
       .get();
-    // Stored documents were validated by savePlan; parsing again compiles them.
-    return r && parsePlan(JSON.parse(r.document));
+    if (!r) return undefined;
+    const key = `${id}@${r.version}`;
+    let plan = this.planCache.get(key);
+    if (!plan) {
+      // Stored documents were validated by savePlan; parsing again compiles them.
+      plan = parsePlan(JSON.parse(r.document));
+      this.planCache.set(key, plan);
+    }
+    return plan;
   }
 
   /** Every version of every plan, ordered by id then version. */

@@ -62,6 +62,68 @@ export interface CalcResult {
 
 const ZERO = new Dec(0);
 
+/** What a commission line's explanation is written from (data only: no text until read). */
+interface CommissionNote {
+  legs: readonly TierLeg[];
+  showBands: boolean;
+  factors: readonly { when: Condition; factor: Rate }[];
+  retroactiveAt?: Dec;
+  notTowardQuotaAt?: Dec;
+  cap?: { cap: Money; before: Money };
+}
+
+/**
+ * A statement line whose `explain` is written on first read (then kept): explanations are
+ * for people, and bulk computations (recalculation, simulation, forecast trials) never
+ * read them. `toJSON` includes it, like a plain object would.
+ */
+class Line implements StatementLine {
+  private text: string | undefined;
+  constructor(
+    readonly kind: LineKind,
+    readonly component: string | undefined,
+    readonly dealId: string | undefined,
+    readonly amount: Money,
+    private readonly write: (line: Line) => string,
+    readonly detail?: LineDetail,
+    readonly note?: CommissionNote,
+  ) {}
+
+  get explain(): string {
+    return (this.text ??= this.write(this));
+  }
+
+  toJSON(): StatementLine {
+    return {
+      kind: this.kind,
+      ...(this.component !== undefined ? { component: this.component } : {}),
+      ...(this.dealId !== undefined ? { dealId: this.dealId } : {}),
+      amount: this.amount,
+      explain: this.explain,
+      ...(this.detail ? { detail: this.detail } : {}),
+    };
+  }
+}
+
+function explainCommission(line: Line): string {
+  const n = line.note!;
+  const currency = line.amount.currency;
+  const legs = n.legs.map((l) => `${Money.of(l.amount, currency).toString()} at ${l.rate.toPercent()}${n.showBands ? ` (${describeBand(l.from, l.to)})` : ''}`).join(' + ');
+  const how =
+    n.retroactiveAt !== undefined
+      ? ` (retroactive: final attainment ${pct(n.retroactiveAt)} is in ${describeBand(n.legs[0]!.from, n.legs[0]!.to)})`
+      : n.notTowardQuotaAt !== undefined
+        ? ` (not toward quota: rate where attainment stood, ${pct(n.notTowardQuotaAt)})`
+        : '';
+  const factors = n.factors.map((m) => ` × ${m.factor.toString()} (${describeCondition(m.when)})`).join('');
+  const cap = n.cap
+    ? line.amount.isZero()
+      ? `; cap ${n.cap.cap.toString()} already reached: pays 0`
+      : `; cap ${n.cap.cap.toString()} reached: cut from ${n.cap.before.toString()} to ${line.amount.toString()}`
+    : '';
+  return `${legs}${how}${factors}${cap}`;
+}
+
 export function matches(when: Condition | undefined, credit: Pick<Credit, 'dealType' | 'termMonths'>): boolean {
   if (!when) return true;
   if (when.termMonthsAtLeast !== undefined && (credit.termMonths === undefined || credit.termMonths < when.termMonthsAtLeast)) return false;
@@ -98,15 +160,33 @@ export function tierIndexAt(tiers: readonly Tier[], a: Dec): number {
   return tiers.length - 1;
 }
 
-/** Marginal legs of the amount band [c0, c0 + amount) against quota q. */
-export function marginalLegs(tiers: readonly Tier[], q: Dec, c0: Dec, amount: Dec): TierLeg[] {
+/** Each tier's band in currency for quota q: [lo, hi), hi null = unbounded. */
+export interface CurrencyBand {
+  from: Dec;
+  to: Dec | null;
+  lo: Dec;
+  hi: Dec | null;
+  rate: Rate;
+}
+
+export function currencyBands(tiers: readonly Tier[], q: Dec): CurrencyBand[] {
+  return tiers.map((t, i) => {
+    const { from, to } = tierBand(tiers, i);
+    return { from, to, lo: from.times(q), hi: to === null ? null : to.times(q), rate: t.rate };
+  });
+}
+
+/** Marginal legs of the amount band [c0, c0 + amount) over tier bands in currency. */
+export function marginalLegs(bands: readonly CurrencyBand[], c0: Dec, amount: Dec): TierLeg[] {
   const legs: TierLeg[] = [];
   const c1 = c0.plus(amount);
-  for (let i = 0; i < tiers.length; i++) {
-    const { from, to } = tierBand(tiers, i);
-    const lo = Dec.max(c0, from.times(q));
-    const hi = to === null ? c1 : Dec.min(c1, to.times(q));
-    if (hi.gt(lo)) legs.push({ tierIndex: i, from, to, amount: hi.minus(lo), rate: tiers[i]!.rate });
+  for (let i = 0; i < bands.length; i++) {
+    const b = bands[i]!;
+    if (b.hi !== null && !b.hi.gt(c0)) continue; // band entirely below the credit
+    if (!c1.gt(b.lo)) break; // this band and every later one lie above it
+    const lo = b.lo.gt(c0) ? b.lo : c0;
+    const hi = b.hi === null || c1.lt(b.hi) ? c1 : b.hi;
+    if (hi.gt(lo)) legs.push({ tierIndex: i, from: b.from, to: b.to, amount: hi.minus(lo), rate: b.rate });
   }
   return legs;
 }
@@ -137,6 +217,7 @@ function commissionLines(
   const finalAttainment = totalCounted.div(quota);
   const finalTier = tierIndexAt(comp.tiers, finalAttainment);
   const cap = comp.cap === undefined ? undefined : Money.of(comp.cap, currency).round();
+  const bands = comp.tiering === 'marginal' ? currencyBands(comp.tiers, quota) : [];
   let paid = Money.zero(currency);
   let counted = ZERO; // C: counted credits so far this period
 
@@ -146,54 +227,45 @@ function commissionLines(
     if (comp.filter && (credit.dealType === undefined || !comp.filter.dealTypes.includes(credit.dealType))) continue;
 
     let legs: TierLeg[];
-    let how: string;
+    const note: { retroactiveAt?: Dec; notTowardQuotaAt?: Dec } = {};
     if (comp.tiering === 'retroactive') {
       legs = [singleLeg(comp.tiers, finalTier, credit.amount)];
-      how = ` (retroactive: final attainment ${pct(finalAttainment)} is in ${describeBand(legs[0]!.from, legs[0]!.to)})`;
+      note.retroactiveAt = finalAttainment;
     } else if (credit.countsTowardQuota) {
-      legs = marginalLegs(comp.tiers, quota, c0, credit.amount);
-      how = '';
+      legs = marginalLegs(bands, c0, credit.amount);
     } else {
-      legs = [singleLeg(comp.tiers, tierIndexAt(comp.tiers, c0.div(quota)), credit.amount)];
-      how = ` (not toward quota: rate where attainment stood, ${pct(c0.div(quota))})`;
+      const at = c0.div(quota);
+      legs = [singleLeg(comp.tiers, tierIndexAt(comp.tiers, at), credit.amount)];
+      note.notTowardQuotaAt = at;
     }
 
     let raw = legs.reduce((s, l) => s.plus(l.amount.times(l.rate.value)), ZERO);
     let multiplier = Rate.ONE;
-    const factorTexts: string[] = [];
+    const factors: { when: Condition; factor: Rate }[] = [];
     for (const m of comp.multipliers) {
       if (matches(m.when, credit)) {
         multiplier = multiplier.times(m.factor);
-        factorTexts.push(`× ${m.factor.toString()} (${describeCondition(m.when)})`);
+        factors.push(m);
       }
     }
-    raw = raw.times(multiplier.value);
+    if (factors.length > 0) raw = raw.times(multiplier.value);
 
     let amount = Money.of(raw, currency).round();
     let capCut = ZERO;
-    let capText = '';
+    let capNote: CommissionNote['cap'];
     if (cap) {
       const room = cap.minus(paid).max(Money.zero(currency));
       if (amount.cmp(room) > 0) {
         capCut = amount.minus(room).amount;
-        capText = room.isZero() ? `; cap ${cap.toString()} already reached: pays 0` : `; cap ${cap.toString()} reached: cut from ${amount.toString()} to ${room.toString()}`;
+        capNote = { cap, before: amount };
         amount = room;
       }
     }
     paid = paid.plus(amount);
 
-    const legText = legs
-      .map((l) => `${Money.of(l.amount, currency).toString()} at ${l.rate.toPercent()}${comp.tiering === 'marginal' && credit.countsTowardQuota ? ` (${describeBand(l.from, l.to)})` : ''}`)
-      .join(' + ');
-    const explain = `${legText}${how}${factorTexts.length ? ' ' + factorTexts.join(' ') : ''}${capText}`;
-    lines.push({
-      kind: 'commission',
-      component: comp.id,
-      dealId: credit.dealId,
-      amount,
-      explain,
-      detail: { legs, multiplier, unrounded: raw, capCut, countsTowardQuota: credit.countsTowardQuota },
-    });
+    const detail: LineDetail = { legs, multiplier, unrounded: raw, capCut, countsTowardQuota: credit.countsTowardQuota };
+    const commissionNote: CommissionNote = { legs, showBands: comp.tiering === 'marginal' && credit.countsTowardQuota, factors, ...note, ...(capNote ? { cap: capNote } : {}) };
+    lines.push(new Line('commission', comp.id, credit.dealId, amount, explainCommission, detail, commissionNote));
     pushEarned(earned, index, amount);
   }
   return lines;
@@ -212,14 +284,9 @@ function spiffLines(comp: SpiffComponent, credits: readonly PeriodCredit[], curr
     if (comp.from !== undefined && credit.closedAt < comp.from) continue;
     if (comp.to !== undefined && credit.closedAt > comp.to) continue;
     if (!matches(comp.when, credit)) continue;
-    const window = comp.from || comp.to ? `, closed ${credit.closedAt} within ${comp.from ?? '…'}..${comp.to ?? '…'}` : '';
-    lines.push({
-      kind: 'spiff',
-      component: comp.id,
-      dealId: credit.dealId,
-      amount,
-      explain: `SPIF ${comp.name ?? comp.id}: ${amount.toString()} for a deal matching ${describeCondition(comp.when ?? {})}${window}`,
-    });
+    const closedAt = credit.closedAt;
+    const window = comp.from || comp.to ? `, closed ${closedAt} within ${comp.from ?? '…'}..${comp.to ?? '…'}` : '';
+    lines.push(new Line('spiff', comp.id, credit.dealId, amount, (l) => `SPIF ${comp.name ?? comp.id}: ${l.amount.toString()} for a deal matching ${describeCondition(comp.when ?? {})}${window}`));
     pushEarned(earned, index, amount);
   }
   return lines;

@@ -33,6 +33,10 @@ const commands: Record<string, Command> = {
   },
   chat: { usage: 'attain chat --as USER_ID [--db PATH] [--thread ID] [QUESTION]   talk with the attain agent (needs a model: OPENAI_API_KEY / OPENAI_BASE_URL, ATTAIN_MODEL)', load: async () => (await import('./chat.ts')).runChat },
   slack: { usage: 'attain slack [--db PATH] [--port N] | slack link USER_ID SLACK_USER_ID   run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP with SLACK_SIGNING_SECRET), or link a user to Slack; see docs/slack.md', load: async () => (await import('./slack.ts')).runSlack },
+  import: {
+    usage: 'attain import deals|users|quotas|credits|activities FILE.csv [--mapping salesforce|hubspot|PATH] [--db PATH] [--snapshot-at T] [--dry-run] | import plans FILE | import maven [--db PATH]   import CRM exports (all or nothing)',
+    load: async () => (await import('./import.ts')).runImport,
+  },
   demo: { usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour', load: async () => (await import('./demo.ts')).runDemo },
 };
 

@@ -15,13 +15,21 @@ const commands: Record<string, Command> = {
     usage: 'attain calc CASE.json|CASE.yaml   compute the statements of a plan case (prints JSON)',
     load: async () => (await import('./calc.ts')).runCalc,
   },
-  tool: {
-    usage: "attain tool NAME --as USER_ID [--input '{json}'] [--db PATH]   run a tool as a user (prints JSON)",
-    load: async () => (await import('./tool.ts')).runToolCommand,
+  demo: {
+    usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour',
+    load: async () => (await import('./demo.ts')).runDemo,
   },
   tools: {
     usage: 'attain tools   list the tools with their descriptions',
     load: async () => (await import('./tool.ts')).runTools,
+  },
+  tool: {
+    usage: "attain tool NAME --as USER_ID [--input '{json}'] [--db PATH]   run a tool as a user (prints JSON)",
+    load: async () => (await import('./tool.ts')).runToolCommand,
+  },
+  import: {
+    usage: 'attain import deals|users|quotas|credits|activities FILE.csv [--mapping salesforce|hubspot|PATH] [--db PATH] [--snapshot-at T] [--dry-run] | import plans FILE | import maven [--db PATH]   import CRM exports (all or nothing)',
+    load: async () => (await import('./import.ts')).runImport,
   },
   mcp: {
     usage: 'attain mcp --as USER_ID [--db PATH] | mcp --http [--port N] [--host H] [--db PATH]   serve the tools over MCP (stdio as one user, or HTTP with bearer tokens)',
@@ -31,13 +39,14 @@ const commands: Record<string, Command> = {
     usage: 'attain token create --user ID [--label L] | token revoke TOKEN_ID | token list [--user ID]   bearer tokens for `attain mcp --http`',
     load: async () => (await import('./token.ts')).runToken,
   },
-  chat: { usage: 'attain chat --as USER_ID [--db PATH] [--thread ID] [QUESTION]   talk with the attain agent (needs a model: OPENAI_API_KEY / OPENAI_BASE_URL, ATTAIN_MODEL)', load: async () => (await import('./chat.ts')).runChat },
-  slack: { usage: 'attain slack [--db PATH] [--port N] | slack link USER_ID SLACK_USER_ID   run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP with SLACK_SIGNING_SECRET), or link a user to Slack; see docs/slack.md', load: async () => (await import('./slack.ts')).runSlack },
-  import: {
-    usage: 'attain import deals|users|quotas|credits|activities FILE.csv [--mapping salesforce|hubspot|PATH] [--db PATH] [--snapshot-at T] [--dry-run] | import plans FILE | import maven [--db PATH]   import CRM exports (all or nothing)',
-    load: async () => (await import('./import.ts')).runImport,
+  chat: {
+    usage: 'attain chat --as USER_ID [--db PATH] [--thread ID] [QUESTION]   talk with the attain agent (needs a model: OPENAI_API_KEY / OPENAI_BASE_URL, ATTAIN_MODEL)',
+    load: async () => (await import('./chat.ts')).runChat,
   },
-  demo: { usage: 'attain demo [--db PATH]   (re)create the demo company database and print a tour', load: async () => (await import('./demo.ts')).runDemo },
+  slack: {
+    usage: 'attain slack [--db PATH] [--port N] | slack link USER_ID SLACK_USER_ID   run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP with SLACK_SIGNING_SECRET), or link a user to Slack; see docs/slack.md',
+    load: async () => (await import('./slack.ts')).runSlack,
+  },
 };
 
 function help(): string {

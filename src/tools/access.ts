@@ -32,6 +32,11 @@ export function reportsOf(users: readonly User[], managerId: string): User[] {
 
 /** The users the actor may see, the actor first. */
 export function visibleUsers(ctx: ToolContext): User[] {
+  if (ctx.actor.role === 'rep') {
+    const self = ctx.store.getUser(ctx.actor.id);
+    if (!self) throw forbidden();
+    return [self];
+  }
   const users = ctx.store.listUsers();
   const self = users.find((u) => u.id === ctx.actor.id);
   if (!self) throw forbidden();
@@ -45,10 +50,29 @@ export function visibleUsers(ctx: ToolContext): User[] {
   }
 }
 
+/** True when `managerId` is above `userId` in the hierarchy (walks up, O(depth)). */
+function isUnder(ctx: ToolContext, userId: string, managerId: string): boolean {
+  const seen = new Set<string>();
+  let user = ctx.store.getUser(userId);
+  while (user && user.managerId !== null && !seen.has(user.id)) {
+    if (user.managerId === managerId) return true;
+    seen.add(user.id); // a cycle in bad data must not loop
+    user = ctx.store.getUser(user.managerId);
+  }
+  return false;
+}
+
+/** Whether the actor may see `userId`'s numbers (without listing the org). */
+export function canSee(ctx: ToolContext, userId: string): boolean {
+  if (userId === ctx.actor.id || ctx.actor.role === 'admin') return true;
+  return ctx.actor.role === 'manager' && isUnder(ctx, userId, ctx.actor.id);
+}
+
 /** The user `userId` (default: the actor), if the actor may see them; FORBIDDEN otherwise. */
 export function userInScope(ctx: ToolContext, userId: string | null | undefined): User {
   const id = userId ?? ctx.actor.id;
-  const user = visibleUsers(ctx).find((u) => u.id === id);
+  if (!canSee(ctx, id)) throw forbidden();
+  const user = ctx.store.getUser(id);
   if (user) return user;
   if (ctx.actor.role === 'admin') throw new AttainError('USER_NOT_FOUND', `No user with id "${id}".`);
   throw forbidden();
@@ -57,9 +81,8 @@ export function userInScope(ctx: ToolContext, userId: string | null | undefined)
 /** The deal `dealId` if its owner is in the actor's scope; FORBIDDEN otherwise (admins learn it is missing). */
 export function dealInScope(ctx: ToolContext, dealId: string): Deal {
   const deal = ctx.store.getDeal(dealId);
-  const visible = new Set(visibleUsers(ctx).map((u) => u.id));
-  if (deal && visible.has(deal.ownerId)) return deal;
-  if (ctx.actor.role === 'admin') throw new AttainError('DEAL_NOT_FOUND', `No deal with id "${dealId}".`);
+  if (deal && canSee(ctx, deal.ownerId)) return deal;
+  if (!deal && ctx.actor.role === 'admin') throw new AttainError('DEAL_NOT_FOUND', `No deal with id "${dealId}".`);
   throw forbidden();
 }
 

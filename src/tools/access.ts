@@ -40,14 +40,7 @@ export function visibleUsers(ctx: ToolContext): User[] {
   const users = ctx.store.listUsers();
   const self = users.find((u) => u.id === ctx.actor.id);
   if (!self) throw forbidden();
-  switch (ctx.actor.role) {
-    case 'admin':
-      return [self, ...users.filter((u) => u.id !== self.id)];
-    case 'manager':
-      return [self, ...reportsOf(users, self.id)];
-    case 'rep':
-      return [self];
-  }
+  return ctx.actor.role === 'admin' ? [self, ...users.filter((u) => u.id !== self.id)] : [self, ...reportsOf(users, self.id)];
 }
 
 /** True when `managerId` is above `userId` in the hierarchy (walks up, O(depth)). */

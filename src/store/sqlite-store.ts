@@ -14,7 +14,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.ts';
 import type { Activity, Deal, DealChange, Stage } from '../engine/deals.ts';
-import type { Dec } from '../engine/money.ts';
+import { Dec } from '../engine/money.ts';
 import type { LocalDate, PeriodId } from '../engine/periods.ts';
 import { type CompPlan, parsePlan } from '../engine/plan.ts';
 import type {
@@ -63,7 +63,6 @@ const { users, stages, compPlans, planAssignments, quotas, deals, dealHistory, a
 
 type UserRow = typeof users.$inferSelect;
 type DealRow = typeof deals.$inferSelect;
-type CreditRow = typeof credits.$inferSelect;
 type AssignmentRow = typeof planAssignments.$inferSelect;
 type TokenRow = typeof apiTokens.$inferSelect;
 
@@ -92,19 +91,27 @@ function toDeal(r: DealRow): Deal {
   };
 }
 
-function toCredit(r: CreditRow): StoredCredit {
-  return {
-    id: r.id,
-    userId: r.userId,
-    share: r.share,
-    dealId: r.dealId,
-    amount: r.amount,
-    closedAt: r.closedAt,
-    ...(r.dealType !== null ? { dealType: r.dealType } : {}),
-    ...(r.termMonths !== null ? { termMonths: r.termMonths } : {}),
-    countsTowardQuota: r.countsTowardQuota,
-  };
+interface RawUser {
+  id: string;
+  name: string;
+  email: string;
+  slack_user_id: string | null;
+  role: string;
+  manager_id: string | null;
+  team: string | null;
+  start_date: string | null;
 }
+
+interface RawAssignment {
+  user_id: string;
+  plan_id: string;
+  plan_version: number;
+  effective_from: string;
+  effective_to: string | null;
+}
+
+/** id, deal_id, share, amount, closed_at, deal_type, term_months, counts_toward_quota */
+type RawCredit = [string, string, string, string, string, string | null, number | null, number];
 
 function toAssignment(r: AssignmentRow): PlanAssignment {
   return { userId: r.userId, planId: r.planId, planVersion: r.planVersion, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo };
@@ -145,8 +152,8 @@ export class SqliteStore implements Store, StoreWriter {
   // Users and hierarchy
 
   getUser(id: string): User | undefined {
-    const r = this.db.select().from(users).where(eq(users.id, id)).get();
-    return r && toUser(r);
+    const r = this.stmt('SELECT id, name, email, slack_user_id, role, manager_id, team, start_date FROM users WHERE id = ?').get(id) as RawUser | undefined;
+    return r && { id: r.id, name: r.name, email: r.email, slackUserId: r.slack_user_id, role: r.role as User['role'], managerId: r.manager_id, team: r.team, startDate: r.start_date };
   }
 
   /** Ordered by id. */
@@ -193,7 +200,27 @@ export class SqliteStore implements Store, StoreWriter {
   /** Compiled plans by id@version: a stored version never changes, so it is parsed once. */
   private readonly planCache = new Map<string, CompPlan>();
 
+  /**
+   * Prepared statements of the hot read paths (every statement, estimate and scope check
+   * goes through them), compiled once per connection. Drizzle builds its SQL per call,
+   * which costs more than the query itself on these small indexed lookups.
+   */
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.prepared.get(sql);
+    if (!st) {
+      st = this.sqlite.prepare(sql);
+      this.prepared.set(sql, st);
+    }
+    return st;
+  }
+
   getPlan(id: string, version?: number): CompPlan | undefined {
+    if (version !== undefined) {
+      const cached = this.planCache.get(`${id}@${version}`);
+      if (cached) return cached;
+    }
     const r = this.db
       .select({ version: compPlans.version, document: compPlans.document })
       .from(compPlans)
@@ -237,13 +264,8 @@ export class SqliteStore implements Store, StoreWriter {
 
   /** Ordered by effectiveFrom. */
   assignmentsOf(userId: string): PlanAssignment[] {
-    return this.db
-      .select()
-      .from(planAssignments)
-      .where(eq(planAssignments.userId, userId))
-      .orderBy(asc(planAssignments.effectiveFrom), asc(planAssignments.id))
-      .all()
-      .map(toAssignment);
+    const rows = this.stmt('SELECT user_id, plan_id, plan_version, effective_from, effective_to FROM plan_assignments WHERE user_id = ? ORDER BY effective_from, id').all(userId) as RawAssignment[];
+    return rows.map((r) => ({ userId: r.user_id, planId: r.plan_id, planVersion: r.plan_version, effectiveFrom: r.effective_from, effectiveTo: r.effective_to }));
   }
 
   /** When assignments overlap, the one that started last wins. */
@@ -275,8 +297,8 @@ export class SqliteStore implements Store, StoreWriter {
   // Quotas, credits, churn
 
   quotasOf(userId: string): Map<PeriodId, Dec> {
-    const rows = this.db.select().from(quotas).where(eq(quotas.userId, userId)).orderBy(asc(quotas.periodId)).all();
-    return new Map(rows.map((r) => [r.periodId, r.amount]));
+    const rows = this.stmt('SELECT period_id, amount FROM quotas WHERE user_id = ? ORDER BY period_id').all(userId) as { period_id: string; amount: string }[];
+    return new Map(rows.map((r) => [r.period_id, new Dec(r.amount)]));
   }
 
   setQuotas(rows: readonly QuotaRow[]): void {
@@ -294,16 +316,18 @@ export class SqliteStore implements Store, StoreWriter {
 
   /** Credits of `userId` closed within [from, to] (inclusive), ordered by closedAt then id. */
   creditsOf(userId: string, range: { from?: LocalDate; to?: LocalDate } = {}): StoredCredit[] {
-    const conds: SQL[] = [eq(credits.userId, userId)];
-    if (range.from !== undefined) conds.push(gte(credits.closedAt, range.from));
-    if (range.to !== undefined) conds.push(lte(credits.closedAt, range.to));
-    return this.db
-      .select()
-      .from(credits)
-      .where(and(...conds))
-      .orderBy(asc(credits.closedAt), asc(credits.id))
-      .all()
-      .map(toCredit);
+    // Raw rows (arrays): the per-rep read is on the path of every statement.
+    const rows = this.stmt(
+      'SELECT id, deal_id, share, amount, closed_at, deal_type, term_months, counts_toward_quota FROM credits WHERE user_id = ? AND closed_at >= ? AND closed_at <= ? ORDER BY closed_at, id',
+    )
+      .raw(true)
+      .all(userId, range.from ?? '0000-01-01', range.to ?? '9999-12-31') as RawCredit[];
+    return rows.map(([id, dealId, share, amount, closedAt, dealType, termMonths, counts]) => {
+      const credit: StoredCredit = { id, userId, share: new Dec(share), dealId, amount: new Dec(amount), closedAt, countsTowardQuota: counts !== 0 };
+      if (dealType !== null) credit.dealType = dealType;
+      if (termMonths !== null) credit.termMonths = termMonths;
+      return credit;
+    });
   }
 
   saveCredits(list: readonly StoredCredit[]): void {
@@ -336,14 +360,10 @@ export class SqliteStore implements Store, StoreWriter {
 
   /** Ordered by date then id. */
   churnEventsOf(userId: string): StoredChurn[] {
-    const held = this.db.selectDistinct({ dealId: credits.dealId }).from(credits).where(eq(credits.userId, userId));
-    return this.db
-      .select()
-      .from(churnEvents)
-      .where(inArray(churnEvents.dealId, held))
-      .orderBy(asc(churnEvents.on), asc(churnEvents.id))
-      .all()
-      .map((r) => ({ id: r.id, kind: 'churn' as const, dealId: r.dealId, on: r.on }));
+    const rows = this.stmt(
+      'SELECT e.id, e.deal_id, e."on" FROM churn_events e WHERE e.deal_id IN (SELECT deal_id FROM credits WHERE user_id = ?) ORDER BY e."on", e.id',
+    ).all(userId) as { id: string; deal_id: string; on: string }[];
+    return rows.map((r) => ({ id: r.id, kind: 'churn' as const, dealId: r.deal_id, on: r.on }));
   }
 
   addChurnEvents(list: readonly StoredChurn[]): void {

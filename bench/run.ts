@@ -207,8 +207,10 @@ try {
       try {
         await runTool(tool, input, ctxFor(actor));
       } catch (err) {
-        if (err instanceof AttainError && err.code === 'NOT_A_MANAGER' && !asManager) {
-          asManager = true; // a manager-only tool: call it as the rep's manager from now on
+        if (err instanceof AttainError && err.code === 'FORBIDDEN' && !asManager) {
+          // A rep asking about themself is refused only by manager-only tools: call it as
+          // the rep's manager from now on.
+          asManager = true;
           i--;
           continue;
         }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activity, Deal, DealChange, Stage } from './deals.ts';
 import { Dec } from './money.ts';
 import { addDays } from './periods.ts';
-import { daysPerStage, detectStalledDeals, learnStageNorms, medianOf, moneyText, stalledConfig, type StalledDealsInput } from './stalled-deals.ts';
+import { daysPerStage, detectStalledDeals, learnStageNorms, medianOf, moneyText, stageSamplesOf, stalledConfig, type StalledDealsInput } from './stalled-deals.ts';
 import { Money } from './money.ts';
 
 const AS_OF = '2027-03-31';
@@ -104,6 +104,19 @@ describe('stage norms', () => {
     expect(norms[2]).toEqual({ stage: 'Negotiation', medianDays: 9, samples: 4, normDays: 14, source: 'default' });
     const custom = learnStageNorms({ deals: deals.slice(0, 4), history, stages, asOf: AS_OF, config: stalledConfig({ stageNormDefaults: { Negotiation: 21 } }) });
     expect(custom[2]!.normDays).toBe(21);
+  });
+
+  it('learns the same norms from streamed won-deal stage changes', () => {
+    const rows = won.flatMap((w) => w.history.filter((c) => c.field === 'stage' && c.from !== null).map((c) => ({ dealId: w.deal.id, createdAt: w.deal.createdAt, at: c.at, from: c.from! })));
+    const samples = stageSamplesOf(rows);
+    expect(samples.get('Negotiation')).toEqual({ samples: 5, medianDays: 9 });
+    // Given the samples, detection needs only the deals it checks, and says the same.
+    const open = [deal('o1', { stage: 'Negotiation', createdAt: '2027-01-01' }), deal('o2', { createdAt: addDays(AS_OF, -16) })];
+    const openHistory = [change('o1', '2027-02-01', 'stage', 'Discovery', 'Negotiation')];
+    const full = run({ deals: [...deals, ...open], history: [...history, ...openHistory] });
+    const fromSamples = run({ deals: open, history: openHistory, stageSamples: samples });
+    expect(fromSamples).toEqual(full);
+    expect(fromSamples.stalled.map((s) => s.deal.id)).toEqual(['o1', 'o2']);
   });
 
   it('ignores won deals closed after asOf', () => {

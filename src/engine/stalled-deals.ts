@@ -103,13 +103,19 @@ export interface StalledDeal {
 }
 
 export interface StalledDealsInput {
-  /** Every deal known (open ones are checked; won ones teach the stage norms). */
+  /** Every deal known (open ones are checked; won ones teach the stage norms unless `stageSamples` is given). */
   deals: readonly Deal[];
   history: readonly DealChange[];
   activities: readonly Activity[];
   stages: readonly Stage[];
   asOf: LocalDate;
   config?: StalledConfig;
+  /**
+   * The org's won-deal stage samples as of asOf (`stageSamplesOf`), when the caller has
+   * them: the norms then come from these, and `deals` and `history` need only hold the
+   * deals to check.
+   */
+  stageSamples?: ReadonlyMap<string, StageSample>;
 }
 
 export interface StalledDealsResult {
@@ -160,12 +166,15 @@ function historyByDeal(history: readonly DealChange[], asOf: LocalDate): Map<str
   return out;
 }
 
+/** What daysPerStage reads of a change. */
+type StageMove = Pick<DealChange, 'field' | 'from' | 'at'>;
+
 /**
  * Days a deal spent in each stage it left, from its stage changes: the first stage is
  * entered at createdAt (it is the first change's `from`); each change closes the stay in
  * its `from` stage. Repeat visits add up.
  */
-export function daysPerStage(deal: Deal, changes: readonly DealChange[]): Map<string, number> {
+export function daysPerStage(deal: Pick<Deal, 'createdAt'>, changes: readonly StageMove[]): Map<string, number> {
   const out = new Map<string, number>();
   let enteredAt = deal.createdAt;
   for (const c of changes) {
@@ -177,33 +186,88 @@ export function daysPerStage(deal: Deal, changes: readonly DealChange[]): Map<st
   return out;
 }
 
-/** Median days in each stage over won deals closed on or before asOf; defaults when thin. */
-export function learnStageNorms(input: { deals: readonly Deal[]; history: readonly DealChange[]; stages: readonly Stage[]; asOf: LocalDate; config?: StalledConfig; extraStages?: readonly string[] }): StageNorm[] {
-  const config = input.config ?? stalledConfig();
-  const byDeal = historyByDeal(input.history, input.asOf);
-  const samples = new Map<string, number[]>();
-  for (const d of input.deals) {
-    if (d.status !== 'won' || d.closedAt === null || d.closedAt > input.asOf) continue;
-    for (const [stage, n] of daysPerStage(d, byDeal.get(d.id) ?? [])) {
-      const list = samples.get(stage);
+/** A stage change of a won deal, with the deal's creation date: what stage norms learn from. */
+export interface WonStageChange {
+  dealId: string;
+  /** The deal's createdAt: when it entered its first stage. */
+  createdAt: LocalDate;
+  /** ISO 8601 date or date-time of the change. */
+  at: string;
+  /** The stage the deal left. */
+  from: string;
+}
+
+/** What the org's won deals say about one stage: how many went through it, and their median days in it. */
+export interface StageSample {
+  samples: number;
+  /** null when no won deal went through the stage. */
+  medianDays: number | null;
+}
+
+/**
+ * Days each won deal spent in each stage it left (repeat visits add up), summarized per
+ * stage. `changes` come grouped by deal, each deal's oldest first, holding only won deals
+ * closed on or before asOf and changes dated on or before it (as `wonStageChanges` does);
+ * one pass, so a store can stream them.
+ */
+export function stageSamplesOf(changes: Iterable<WonStageChange>): Map<string, StageSample> {
+  const days = new Map<string, number[]>();
+  const add = (createdAt: LocalDate, group: readonly StageMove[]) => {
+    for (const [stage, n] of daysPerStage({ createdAt }, group)) {
+      const list = days.get(stage);
       if (list) list.push(n);
-      else samples.set(stage, [n]);
+      else days.set(stage, [n]);
     }
+  };
+  let current: WonStageChange | undefined;
+  let group: StageMove[] = [];
+  for (const c of changes) {
+    if (current !== undefined && c.dealId !== current.dealId) {
+      add(current.createdAt, group);
+      group = [];
+    }
+    current = c;
+    group.push({ field: 'stage', from: c.from, at: c.at });
   }
+  if (current !== undefined) add(current.createdAt, group);
+  const out = new Map<string, StageSample>();
+  for (const [stage, list] of days) out.set(stage, { samples: list.length, medianDays: medianOf(list) });
+  return out;
+}
+
+/** The won-deal stage changes among `deals` and `history`, as `stageSamplesOf` takes them. */
+function wonStageChangesOf(deals: readonly Deal[], history: readonly DealChange[], asOf: LocalDate): WonStageChange[] {
+  const byDeal = historyByDeal(history, asOf);
+  const out: WonStageChange[] = [];
+  for (const d of deals) {
+    if (d.status !== 'won' || d.closedAt === null || d.closedAt > asOf) continue;
+    for (const c of byDeal.get(d.id) ?? []) if (c.field === 'stage' && c.from !== null) out.push({ dealId: d.id, createdAt: d.createdAt, at: c.at, from: c.from });
+  }
+  return out;
+}
+
+/** The norm of every open stage, in pipeline order, then of each of `extraStages` not among them. */
+export function stageNormsFrom(input: { samples: ReadonlyMap<string, StageSample>; stages: readonly Stage[]; config?: StalledConfig; extraStages?: readonly string[] }): StageNorm[] {
+  const config = input.config ?? stalledConfig();
   const names = [...input.stages].filter((s) => s.status === 'open').sort((a, b) => a.order - b.order).map((s) => s.name);
   for (const extra of input.extraStages ?? []) if (!names.includes(extra)) names.push(extra);
   return names.map((stage) => {
-    const list = samples.get(stage) ?? [];
-    const medianDays = medianOf(list);
-    const learned = medianDays !== null && list.length >= config.stageNormMinSamples;
+    const { samples, medianDays } = input.samples.get(stage) ?? { samples: 0, medianDays: null };
+    const learned = medianDays !== null && samples >= config.stageNormMinSamples;
     return {
       stage,
       medianDays,
-      samples: list.length,
+      samples,
       normDays: learned ? medianDays : (config.stageNormDefaults[stage] ?? config.defaultStageNormDays),
       source: learned ? 'learned' : 'default',
     };
   });
+}
+
+/** Median days in each stage over won deals closed on or before asOf; defaults when thin. */
+export function learnStageNorms(input: { deals: readonly Deal[]; history: readonly DealChange[]; stages: readonly Stage[]; asOf: LocalDate; config?: StalledConfig; extraStages?: readonly string[] }): StageNorm[] {
+  const samples = stageSamplesOf(wonStageChangesOf(input.deals, input.history, input.asOf));
+  return stageNormsFrom({ samples, stages: input.stages, ...(input.config ? { config: input.config } : {}), ...(input.extraStages ? { extraStages: input.extraStages } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -334,7 +398,11 @@ export function detectStalledDeals(input: StalledDealsInput): StalledDealsResult
   }
   // Regression compares open stages only: reopening a lost deal is not a step back.
   const order = new Map(input.stages.filter((s) => s.status === 'open').map((s) => [s.name, s.order]));
-  const norms = learnStageNorms({ deals: input.deals, history: input.history, stages: input.stages, asOf, config, extraStages: [...new Set(open.map((d) => d.stage))] });
+  const extraStages = [...new Set(open.map((d) => d.stage))];
+  const norms =
+    input.stageSamples !== undefined
+      ? stageNormsFrom({ samples: input.stageSamples, stages: input.stages, config, extraStages })
+      : learnStageNorms({ deals: input.deals, history: input.history, stages: input.stages, asOf, config, extraStages });
   const normOf = new Map(norms.map((n) => [n.stage, n]));
 
   const stalled: StalledDeal[] = [];

@@ -249,6 +249,70 @@ describe('pipeline', () => {
   });
 });
 
+describe('pipeline at scale', () => {
+  it('takes id lists of any length (one JSON parameter, no variable limit, no spread)', () => {
+    store.upsertDeals([deal('d1'), deal('d2', { ownerId: 'rep-b' })], '2026-01-05T00:00:00Z');
+    store.addDealChanges([{ dealId: 'd2', at: '2026-01-07', field: 'stage', from: 'Prospecting', to: 'Discovery' }], 'seed');
+    store.upsertActivities([{ id: 'a1', dealId: 'd1', userId: 'rep-a', kind: 'call', at: '2026-01-06', subject: 'Intro' }]);
+    const many = Array.from({ length: 200_000 }, (_, i) => `x${i}`);
+    expect(store.listDeals({ ownerIds: [...many, 'rep-b'] }).map((d) => d.id)).toEqual(['d2']);
+    expect(store.dealHistory([...many, 'd2']).map((c) => c.dealId)).toEqual(['d2']);
+    expect(store.activitiesOf([...many, 'd1']).map((a) => a.id)).toEqual(['a1']);
+  });
+
+  it('streams the stage changes of won deals as of a date, deal by deal, oldest first', () => {
+    store.upsertDeals(
+      [
+        deal('w2', { status: 'won', stage: 'Closed Won', createdAt: '2026-01-02', closedAt: '2026-02-20' }),
+        deal('w1', { status: 'won', stage: 'Closed Won', createdAt: '2026-01-01', closedAt: '2026-02-10' }),
+        deal('late', { status: 'won', stage: 'Closed Won', createdAt: '2026-01-01', closedAt: '2026-04-01' }),
+        deal('open', { createdAt: '2026-01-01' }),
+      ],
+      '2026-04-01T00:00:00Z',
+    );
+    store.addDealChanges(
+      [
+        { dealId: 'w1', at: '2026-02-10T09:00:00Z', field: 'stage', from: 'Proposal', to: 'Closed Won' },
+        { dealId: 'w1', at: '2026-01-20', field: 'stage', from: 'Prospecting', to: 'Proposal' },
+        { dealId: 'w1', at: '2026-01-25', field: 'amount', from: '900', to: '1000' },
+        { dealId: 'w2', at: '2026-01-03', field: 'stage', from: null, to: 'Prospecting' },
+        { dealId: 'w2', at: '2026-02-20', field: 'stage', from: 'Prospecting', to: 'Closed Won' },
+        { dealId: 'w2', at: '2026-03-05', field: 'stage', from: 'Closed Won', to: 'Prospecting' },
+        { dealId: 'late', at: '2026-01-10', field: 'stage', from: 'Prospecting', to: 'Proposal' },
+        { dealId: 'open', at: '2026-01-10', field: 'stage', from: 'Prospecting', to: 'Proposal' },
+      ],
+      'seed',
+    );
+    expect([...store.wonStageChanges('2026-03-01')]).toEqual([
+      { dealId: 'w1', createdAt: '2026-01-01', at: '2026-01-20', from: 'Prospecting' },
+      { dealId: 'w1', createdAt: '2026-01-01', at: '2026-02-10T09:00:00Z', from: 'Proposal' },
+      { dealId: 'w2', createdAt: '2026-01-02', at: '2026-02-20', from: 'Prospecting' },
+    ]);
+    expect([...store.wonStageChanges('2026-02-10')].map((c) => c.at)).toEqual(['2026-01-20', '2026-02-10T09:00:00Z']);
+  });
+
+  it('moves its pipeline version on every pipeline write, its own or another connection\'s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attain-version-'));
+    const path = join(dir, 'a.sqlite');
+    const a = openStore(path);
+    const b = openStore(path);
+    try {
+      a.upsertUsers([user('rep-a')]);
+      const v0 = a.pipelineVersion();
+      expect(a.pipelineVersion()).toBe(v0);
+      a.upsertDeals([deal('d1')], '2026-01-05T00:00:00Z');
+      const v1 = a.pipelineVersion();
+      expect(v1).not.toBe(v0);
+      b.addDealChanges([{ dealId: 'd1', at: '2026-01-07', field: 'stage', from: 'Prospecting', to: 'Discovery' }], 'crm');
+      expect(a.pipelineVersion()).not.toBe(v1);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tokens', () => {
   it('creates, finds by hash, lists and revokes once', () => {
     const token = { id: 't1', userId: 'rep-a', label: 'laptop', hash: 'ab'.repeat(32), createdAt: '2026-01-01T00:00:00Z', revokedAt: null };

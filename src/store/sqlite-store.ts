@@ -9,14 +9,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lte, or, sql, type SQL, type Table } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, isNull, lte, or, sql, type SQL, type Table } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.ts';
 import type { Activity, Deal, DealChange, Stage } from '../engine/deals.ts';
-import { Dec } from '../engine/money.ts';
+import { Dec, isDecimalString } from '../engine/money.ts';
 import type { LocalDate, PeriodId } from '../engine/periods.ts';
 import { type CompPlan, parsePlan } from '../engine/plan.ts';
+import type { WonStageChange } from '../engine/stalled-deals.ts';
 import type {
   ApiToken,
   DealFilter,
@@ -110,6 +111,46 @@ interface RawAssignment {
   effective_to: string | null;
 }
 
+/** A users row: id, name, email, slack_user_id, role, manager_id, team, start_date. */
+type RawUserRow = [string, string, string, string | null, User['role'], string | null, string | null, string | null];
+
+const DEAL_COLUMNS =
+  'id, name, owner_id, account, amount, currency, stage, status, probability, created_at, close_date, closed_at, deal_type, term_months, next_step, last_activity_at';
+
+/** A deals row in DEAL_COLUMNS order. */
+type RawDeal = [
+  string, string, string, string, string, string, string, Deal['status'], string | null,
+  string, string | null, string | null, string | null, number | null, string | null, string | null,
+];
+
+/** A decimal column read raw: validated as the `decimal` column type does (anything else is corruption). */
+function decimalOf(text: string, column: string): Dec {
+  if (typeof text !== 'string' || !isDecimalString(text)) throw new TypeError(`${column}: not a decimal string: ${String(text)}`);
+  return new Dec(text);
+}
+
+function dealOf(r: RawDeal): Deal {
+  const [id, name, ownerId, account, amount, currency, stage, status, probability, createdAt, closeDate, closedAt, dealType, termMonths, nextStep, lastActivityAt] = r;
+  return {
+    id,
+    name,
+    ownerId,
+    account,
+    amount: decimalOf(amount, 'deals.amount'),
+    currency,
+    stage,
+    status,
+    probability: probability === null ? null : decimalOf(probability, 'deals.probability'),
+    createdAt,
+    closeDate,
+    closedAt,
+    dealType,
+    termMonths,
+    nextStep,
+    lastActivityAt,
+  };
+}
+
 /** id, deal_id, share, amount, closed_at, deal_type, term_months, counts_toward_quota */
 type RawCredit = [string, string, string, string, string, string | null, number | null, number];
 
@@ -158,7 +199,9 @@ export class SqliteStore implements Store, StoreWriter {
 
   /** Ordered by id. */
   listUsers(): User[] {
-    return this.db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+    // Prepared and raw: scope and team lookups list the org on every manager's call.
+    const rows = this.stmt('SELECT id, name, email, slack_user_id, role, manager_id, team, start_date FROM users ORDER BY id').raw(true).all() as RawUserRow[];
+    return rows.map(([id, name, email, slackUserId, role, managerId, team, startDate]) => ({ id, name, email, slackUserId, role, managerId, team, startDate }));
   }
 
   findUserBySlackId(slackUserId: string): User | undefined {
@@ -206,6 +249,9 @@ export class SqliteStore implements Store, StoreWriter {
    * which costs more than the query itself on these small indexed lookups.
    */
   private readonly prepared = new Map<string, Database.Statement>();
+
+  /** Writes of pipeline data (deals, history, activities, stages) through this store: see pipelineVersion. */
+  private pipelineWrites = 0;
 
   private stmt(sql: string): Database.Statement {
     let st = this.prepared.get(sql);
@@ -390,20 +436,27 @@ export class SqliteStore implements Store, StoreWriter {
   /** Ordered by id. An empty `ownerIds` matches nothing. */
   listDeals(filter: DealFilter = {}): Deal[] {
     if (filter.ownerIds !== undefined && filter.ownerIds.length === 0) return [];
-    const conds: SQL[] = [];
-    if (filter.ownerIds !== undefined) conds.push(inArray(deals.ownerId, [...filter.ownerIds]));
-    if (filter.status !== undefined) conds.push(eq(deals.status, filter.status));
-    return this.db
-      .select()
-      .from(deals)
-      .where(conds.length > 0 ? and(...conds) : undefined)
-      .orderBy(asc(deals.id))
-      .all()
-      .map(toDeal);
+    // One prepared statement per filter shape; owner ids go in as one JSON array, so any
+    // number of them binds a single parameter (no variable limit, no per-call SQL building).
+    const conds: string[] = [];
+    const params: string[] = [];
+    if (filter.ownerIds !== undefined) {
+      conds.push('owner_id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.ownerIds));
+    }
+    if (filter.status !== undefined) {
+      conds.push('status = ?');
+      params.push(filter.status);
+    }
+    const rows = this.stmt(`SELECT ${DEAL_COLUMNS} FROM deals${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY id`)
+      .raw(true)
+      .all(...params) as RawDeal[];
+    return rows.map(dealOf);
   }
 
   upsertDeals(list: readonly Deal[], at: string): void {
     if (list.length === 0) return;
+    this.pipelineWrites++;
     this.transaction(() => {
       for (const part of chunks(list, 100)) {
         this.db
@@ -424,17 +477,40 @@ export class SqliteStore implements Store, StoreWriter {
   /** Oldest first (by `at`, then insertion order). An empty `dealIds` matches nothing. */
   dealHistory(dealIds?: readonly string[]): DealChange[] {
     if (dealIds !== undefined && dealIds.length === 0) return [];
-    return this.db
-      .select()
-      .from(dealHistory)
-      .where(dealIds === undefined ? undefined : inArray(dealHistory.dealId, [...dealIds]))
-      .orderBy(asc(dealHistory.at), asc(dealHistory.id))
-      .all()
-      .map((r) => ({ dealId: r.dealId, at: r.at, field: r.field, from: r.fromValue, to: r.toValue }));
+    const st =
+      dealIds === undefined
+        ? this.stmt('SELECT deal_id, at, field, from_value, to_value FROM deal_history ORDER BY at, id')
+        : this.stmt('SELECT deal_id, at, field, from_value, to_value FROM deal_history WHERE deal_id IN (SELECT value FROM json_each(?)) ORDER BY at, id');
+    const rows = (dealIds === undefined ? st.raw(true).all() : st.raw(true).all(JSON.stringify(dealIds))) as [string, string, DealChange['field'], string | null, string | null][];
+    return rows.map(([dealId, at, field, from, to]) => ({ dealId, at, field, from, to }));
+  }
+
+  /**
+   * Stage changes (with a `from` stage) of the deals won on or before `asOf`, dated on or
+   * before it, each with its deal's createdAt: deal by deal, each deal's oldest first (by
+   * `at`, then insertion order). Streamed: on a large org this is most of the history.
+   */
+  *wonStageChanges(asOf: LocalDate): IterableIterator<WonStageChange> {
+    const st = this.stmt(
+      `SELECT h.deal_id, d.created_at, h.at, h.from_value FROM deal_history h JOIN deals d ON d.id = h.deal_id
+       WHERE h.field = 'stage' AND h.from_value IS NOT NULL AND substr(h.at, 1, 10) <= ?
+         AND d.status = 'won' AND d.closed_at IS NOT NULL AND d.closed_at <= ?
+       ORDER BY h.deal_id, h.at, h.id`,
+    ).raw(true);
+    for (const [dealId, createdAt, at, from] of st.iterate(asOf, asOf) as IterableIterator<[string, string, string, string]>) yield { dealId, createdAt, at, from };
+  }
+
+  /**
+   * Changes whenever deals, their history or the stages may have changed: a write through
+   * this store, or a commit by any other connection (an import run from the CLI).
+   */
+  pipelineVersion(): string {
+    return `${this.pipelineWrites}:${this.sqlite.pragma('data_version', { simple: true }) as number}`;
   }
 
   addDealChanges(changes: readonly DealChange[], source: string): void {
     if (changes.length === 0) return;
+    this.pipelineWrites++;
     this.transaction(() => {
       for (const part of chunks(changes)) {
         this.db
@@ -448,17 +524,15 @@ export class SqliteStore implements Store, StoreWriter {
   /** Oldest first (by date, then id). */
   activitiesOf(dealIds: readonly string[]): Activity[] {
     if (dealIds.length === 0) return [];
-    return this.db
-      .select()
-      .from(activities)
-      .where(inArray(activities.dealId, [...dealIds]))
-      .orderBy(asc(activities.at), asc(activities.id))
-      .all()
-      .map((r) => ({ id: r.id, dealId: r.dealId, userId: r.userId, kind: r.kind, at: r.at, subject: r.subject }));
+    const rows = this.stmt('SELECT id, deal_id, user_id, kind, at, subject FROM activities WHERE deal_id IN (SELECT value FROM json_each(?)) ORDER BY at, id')
+      .raw(true)
+      .all(JSON.stringify(dealIds)) as [string, string | null, string, Activity['kind'], string, string][];
+    return rows.map(([id, dealId, userId, kind, at, subject]) => ({ id, dealId, userId, kind, at, subject }));
   }
 
   upsertActivities(list: readonly Activity[]): void {
     if (list.length === 0) return;
+    this.pipelineWrites++;
     this.transaction(() => {
       for (const part of chunks(list)) {
         this.db
@@ -477,6 +551,7 @@ export class SqliteStore implements Store, StoreWriter {
 
   upsertStages(list: readonly Stage[]): void {
     if (list.length === 0) return;
+    this.pipelineWrites++;
     this.db
       .insert(stages)
       .values(list.map((s) => ({ ...s })))

@@ -5,6 +5,7 @@ import type { Activity, Deal, DealChange, DealStatus, Stage } from '../engine/de
 import type { Dec } from '../engine/money.ts';
 import type { LocalDate, PeriodId } from '../engine/periods.ts';
 import type { ChurnEvent, CompPlan, Credit } from '../engine/plan.ts';
+import type { WonStageChange } from '../engine/stalled-deals.ts';
 
 export type Role = 'rep' | 'manager' | 'admin';
 
@@ -104,6 +105,18 @@ export interface Store {
   dealHistory(dealIds?: readonly string[]): DealChange[];
   activitiesOf(dealIds: readonly string[]): Activity[];
   listStages(): Stage[];
+  /**
+   * Stage changes (with a `from` stage) of the deals won on or before `asOf`, dated on or
+   * before it, with each deal's createdAt: grouped by deal, each deal's oldest first. What
+   * the stage norms are learned from (engine `stageSamplesOf`); may be streamed.
+   */
+  wonStageChanges(asOf: LocalDate): Iterable<WonStageChange>;
+  /**
+   * An opaque value that changes whenever deals, their history, activities or stages may
+   * have changed (through this store or another connection): the key of caches of
+   * figures derived from the whole pipeline.
+   */
+  pipelineVersion(): string;
 
   // MCP bearer tokens
   createToken(token: ApiToken): void;

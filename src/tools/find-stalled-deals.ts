@@ -2,9 +2,20 @@ import { z } from 'zod';
 import type { Deal } from '../engine/deals.ts';
 import { type Dec, Money, formatRatio } from '../engine/money.ts';
 import type { LocalDate, Period } from '../engine/periods.ts';
-import { SEVERITY_RANK, type StalledConfig, type StalledDeal, type StalledDealsResult, type StageNorm, detectStalledDeals, moneyText, stalledConfig } from '../engine/stalled-deals.ts';
+import {
+  SEVERITY_RANK,
+  type StageNorm,
+  type StageSample,
+  type StalledConfig,
+  type StalledDeal,
+  type StalledDealsResult,
+  detectStalledDeals,
+  moneyText,
+  stageSamplesOf,
+  stalledConfig,
+} from '../engine/stalled-deals.ts';
 import { type TierCrossing, estimate } from '../services/comp.ts';
-import type { User } from '../store/types.ts';
+import type { Store, User } from '../store/types.ts';
 import { reportsOf, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
@@ -93,7 +104,16 @@ export function memoized(ctx: ToolContext): ToolContext {
       };
     },
   });
+  memoizedOver.set(store, underlyingStore(ctx.store));
   return { ...ctx, store };
+}
+
+/** The store each memoizing proxy wraps. */
+const memoizedOver = new WeakMap<Store, Store>();
+
+/** The store behind a `memoized` one (itself otherwise): the stable key of caches that outlive one call. */
+export function underlyingStore(store: Store): Store {
+  return memoizedOver.get(store) ?? store;
 }
 
 /**
@@ -123,16 +143,36 @@ export function byLeverage(a: RankedStalled, b: RankedStalled): number {
 }
 
 /**
+ * The org's won-deal stage samples as of `asOf`, learned once per store, day and pipeline
+ * version: one streamed pass over the history of every won deal, which on a large org costs
+ * far more than everything else a call does, and only changes with an import.
+ * Keyed weakly by the store, so nothing outlives the store it came from.
+ */
+const stageSampleCache = new WeakMap<Store, { asOf: LocalDate; version: string; samples: Map<string, StageSample> }>();
+
+export function orgStageSamples(memo: Store, asOf: LocalDate): ReadonlyMap<string, StageSample> {
+  const store = underlyingStore(memo);
+  const version = store.pipelineVersion();
+  const hit = stageSampleCache.get(store);
+  if (hit && hit.asOf === asOf && hit.version === version) return hit.samples;
+  const samples = stageSamplesOf(store.wonStageChanges(asOf));
+  stageSampleCache.set(store, { asOf, version, samples });
+  return samples;
+}
+
+/**
  * Stalled open deals of `owners` as of asOf, ranked by payout leverage. Stage norms are
  * learned from the whole org's won deals (an aggregate: no other rep's deal is returned).
+ * Reads only the owners' open deals, with their history and activities.
  */
 export function stalledFor(ctx: ToolContext, owners: readonly User[], asOf: LocalDate, config: StalledConfig = stalledConfig()): { result: StalledDealsResult; ranked: RankedStalled[] } {
   const ownerById = new Map(owners.map((u) => [u.id, u]));
   const open = ctx.store.listDeals({ ownerIds: owners.map((u) => u.id), status: 'open' });
-  const won = ctx.store.listDeals({ status: 'won' });
-  const history = ctx.store.dealHistory([...won.map((d) => d.id), ...open.map((d) => d.id)]);
-  const activities = ctx.store.activitiesOf(open.map((d) => d.id));
-  const result = detectStalledDeals({ deals: [...open, ...won], history, activities, stages: ctx.store.listStages(), asOf, config });
+  const openIds = open.map((d) => d.id);
+  const history = ctx.store.dealHistory(openIds);
+  const activities = ctx.store.activitiesOf(openIds);
+  const stageSamples = orgStageSamples(ctx.store, asOf);
+  const result = detectStalledDeals({ deals: open, history, activities, stages: ctx.store.listStages(), asOf, config, stageSamples });
   const ranked = result.stalled.map((s): RankedStalled => {
     const owner = ownerById.get(s.deal.ownerId)!;
     const { leverage, note } = payoutLeverage(ctx, owner, s.deal, asOf);
@@ -259,7 +299,8 @@ export const findStalledDeals = defineTool({
     const asOf = ctx.clock.today();
     ctx = memoized(ctx);
     const user = userInScope(ctx, input.userId);
-    const reports = teamOf(ctx.store.listUsers(), user);
+    // A rep has no team: their call never lists the org.
+    const reports = user.role === 'rep' ? [] : teamOf(ctx.store.listUsers(), user);
     const includesTeam = (input.includeTeam ?? true) && reports.length > 0;
     const owners = includesTeam ? [user, ...reports] : [user];
     const { result, ranked } = stalledFor(ctx, owners, asOf);

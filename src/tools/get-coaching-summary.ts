@@ -104,7 +104,11 @@ export const getCoachingSummary = defineTool({
     const perRep = input.stalledPerRep ?? 3;
     const { ranked } = stalledFor(ctx, reps, asOf);
     const stalledBy = new Map<string, RankedStalled[]>();
-    for (const s of ranked) stalledBy.set(s.owner.id, [...(stalledBy.get(s.owner.id) ?? []), s]);
+    for (const s of ranked) {
+      const list = stalledBy.get(s.owner.id);
+      if (list) list.push(s);
+      else stalledBy.set(s.owner.id, [s]);
+    }
 
     const facts: RepFacts[] = reps.map((u: User) => {
       const f = kpiFacts(ctx, [u], kp, asOf);

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { KPI_FORMULAS, type RampKpi, type SalesKpis, medianDec, rampTime, salesKpis, winRate } from '../engine/kpis.ts';
 import { Dec, Money, formatRatio } from '../engine/money.ts';
 import { type FiscalCalendar, type LocalDate, type Period, addDays, parsePeriodId, periodOf, periodsBetween } from '../engine/periods.ts';
-import { resolvePlanPeriod, statementFor } from '../services/comp.ts';
-import type { User } from '../store/types.ts';
+import { type UserStatement, resolvePlanPeriod, statementFor } from '../services/comp.ts';
+import type { Store, User } from '../store/types.ts';
 import { reportsOf, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
-import { memoized, teamOf } from './find-stalled-deals.ts';
+import { memoized, teamOf, underlyingStore } from './find-stalled-deals.ts';
 import { AttainError } from './errors.ts';
 import { periodInput, periodOut, userIdInput, userRef, userRefOf } from './schemas.ts';
 
@@ -61,6 +61,32 @@ export interface KpiFacts {
   notes: string[];
 }
 
+/** Statements computed in the current call, by the call's memoized store (see `memoized`). */
+const callStatements = new WeakMap<Store, Map<string, UserStatement | AttainError>>();
+
+/**
+ * statementFor, computed once per user and period within one tool call: a team's KPIs and
+ * each member's need the same statements. Outside a memoized context, computed each time.
+ */
+function statementOnce(ctx: ToolContext, user: User, periodId: string, asOf: LocalDate): UserStatement {
+  if (underlyingStore(ctx.store) === ctx.store) return statementFor(ctx.store, user, periodId, asOf);
+  let memo = callStatements.get(ctx.store);
+  if (!memo) callStatements.set(ctx.store, (memo = new Map()));
+  const key = `${user.id}|${periodId}|${asOf}`;
+  let hit = memo.get(key);
+  if (hit === undefined) {
+    try {
+      hit = statementFor(ctx.store, user, periodId, asOf);
+    } catch (err) {
+      if (!(err instanceof AttainError)) throw err;
+      hit = err;
+    }
+    memo.set(key, hit);
+  }
+  if (hit instanceof AttainError) throw hit;
+  return hit;
+}
+
 /** KPIs of `users` together: their deals, credits, quotas and earnings summed. */
 export function kpiFacts(ctx: ToolContext, users: readonly User[], kp: KpiPeriod, asOf: LocalDate): KpiFacts {
   const { period, currency } = kp;
@@ -71,11 +97,11 @@ export function kpiFacts(ctx: ToolContext, users: readonly User[], kp: KpiPeriod
   let earnings: Money | null = null;
   const credits = [];
   for (const u of users) {
-    credits.push(...ctx.store.creditsOf(u.id, { from: period.start, to: period.end }));
+    for (const c of ctx.store.creditsOf(u.id, { from: period.start, to: period.end })) credits.push(c);
     const q = ctx.store.quotasOf(u.id).get(period.id);
     if (q !== undefined && !q.isZero()) quota = (quota ?? Money.zero(currency)).plus(Money.of(q, currency));
     try {
-      const s = statementFor(ctx.store, u, period.id, asOf);
+      const s = statementOnce(ctx, u, period.id, asOf);
       if (s.plan.currency === currency) earnings = (earnings ?? Money.zero(currency)).plus(s.statement.earnings);
     } catch (err) {
       if (!(err instanceof AttainError) || !NO_FIGURES.has(err.code)) throw err;
@@ -324,7 +350,11 @@ export const getSalesKpis = defineTool({
       const peers = peersOf(all, user);
       const ramp = rampOf(ctx, user, peers, kp, asOf);
       // Peers' values feed only the median, never the output on their own.
-      const medians = peers.length >= MIN_MEDIAN_GROUP ? rowMedians(peers.map((p) => kpiValues(kpiFacts(ctx, [p], kp, asOf), rampOf(ctx, p, peers, kp, asOf)))) : noMedians();
+      // The user is among their peers: their facts and ramp are reused, not recomputed.
+      const medians =
+        peers.length >= MIN_MEDIAN_GROUP
+          ? rowMedians(peers.map((p) => (p.id === user.id ? kpiValues(facts, ramp) : kpiValues(kpiFacts(ctx, [p], kp, asOf), rampOf(ctx, p, peers, kp, asOf)))))
+          : noMedians();
       return {
         asOf,
         user: userRefOf(user),

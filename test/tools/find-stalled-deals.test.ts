@@ -6,7 +6,9 @@ import type { Store } from '../../src/store/types.ts';
 import { runTool } from '../../src/tools/define-tool.ts';
 import { AttainError, FORBIDDEN_MESSAGE } from '../../src/tools/errors.ts';
 import { findStalledDeals } from '../../src/tools/find-stalled-deals.ts';
-import { ctxAs, demoStore } from '../helpers/demo.ts';
+import { learnStageNorms } from '../../src/engine/stalled-deals.ts';
+import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { DEMO_TODAY, ctxAs, demoStore } from '../helpers/demo.ts';
 
 type Out = Awaited<ReturnType<typeof findStalledDeals.handler>>;
 const input = (over: Record<string, unknown> = {}) => ({ userId: null, includeTeam: null, minSeverity: null, limit: 100, ...over });
@@ -78,6 +80,26 @@ describe('find_stalled_deals on the demo org', () => {
     const out = await run(store, DEMO_IDS.admin, { minSeverity: 'critical', limit: 3 });
     expect(out.deals).toHaveLength(3);
     expect(out.deals.every((d) => d.severity === 'critical')).toBe(true);
+  });
+
+  it('learns the norms of the whole org once per day, and again after the pipeline changes', async () => {
+    const fresh = demoStore() as SqliteStore;
+    const learned = () => learnStageNorms({ deals: fresh.listDeals(), history: fresh.dealHistory(), stages: fresh.listStages(), asOf: DEMO_TODAY });
+    const first = await run(fresh, DEMO_IDS.admin);
+    expect(first.stageNorms).toEqual(learned());
+    // Won deals that sat 90 days in Negotiation move its median; the same day, the tool sees it.
+    const slow = Array.from({ length: 40 }, (_, i) => ({ ...fresh.getDeal(DEMO_IDS.stalledDeal)!, id: `SLOW-${i}`, status: 'won' as const, stage: 'Closed Won', createdAt: '2026-05-01', closedAt: '2026-10-01', closeDate: '2026-10-01' }));
+    fresh.upsertDeals(slow, `${DEMO_TODAY}T07:00:00.000Z`);
+    fresh.addDealChanges(
+      slow.flatMap((d) => [
+        { dealId: d.id, at: '2026-07-03', field: 'stage' as const, from: 'Prospecting', to: 'Negotiation' },
+        { dealId: d.id, at: '2026-10-01', field: 'stage' as const, from: 'Negotiation', to: 'Closed Won' },
+      ]),
+      'crm',
+    );
+    const second = await run(fresh, DEMO_IDS.admin);
+    expect(second.stageNorms).toEqual(learned());
+    expect(second.stageNorms.find((n) => n.stage === 'Negotiation')!.medianDays).not.toBe(first.stageNorms.find((n) => n.stage === 'Negotiation')!.medianDays);
   });
 
   it('is stable across runs and fresh seeds', async () => {

@@ -504,6 +504,13 @@ export class SqliteStore implements Store, StoreWriter {
    * Changes whenever deals, their history or the stages may have changed: a write through
    * this store, or a commit by any other connection (an import run from the CLI).
    */
+  pipelineCoverage(): { activities: boolean; nextSteps: boolean } {
+    const activities =
+      this.stmt('SELECT EXISTS (SELECT 1 FROM activities) OR EXISTS (SELECT 1 FROM deals WHERE last_activity_at IS NOT NULL) AS v').pluck().get() as number;
+    const nextSteps = this.stmt("SELECT EXISTS (SELECT 1 FROM deals WHERE next_step IS NOT NULL AND trim(next_step) != '') AS v").pluck().get() as number;
+    return { activities: activities !== 0, nextSteps: nextSteps !== 0 };
+  }
+
   pipelineVersion(): string {
     return `${this.pipelineWrites}:${this.sqlite.pragma('data_version', { simple: true }) as number}`;
   }

@@ -117,6 +117,12 @@ export interface Store {
    * figures derived from the whole pipeline.
    */
   pipelineVersion(): string;
+  /**
+   * Which optional CRM fields this org records at all: any activity (logged, or a deal's
+   * last-activity date) and any next step. A signal built on a field the CRM never fills
+   * would flag every deal, so it is skipped instead.
+   */
+  pipelineCoverage(): { activities: boolean; nextSteps: boolean };
 
   // MCP bearer tokens
   createToken(token: ApiToken): void;

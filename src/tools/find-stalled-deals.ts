@@ -165,7 +165,26 @@ export function orgStageSamples(memo: Store, asOf: LocalDate): ReadonlyMap<strin
  * learned from the whole org's won deals (an aggregate: no other rep's deal is returned).
  * Reads only the owners' open deals, with their history and activities.
  */
-export function stalledFor(ctx: ToolContext, owners: readonly User[], asOf: LocalDate, config: StalledConfig = stalledConfig()): { result: StalledDealsResult; ranked: RankedStalled[] } {
+export interface SkippedSignal {
+  signal: 'no_activity' | 'next_step_missing';
+  reason: string;
+}
+
+/** Signals whose field this org's CRM never records: they would flag every deal. */
+export function untrackedSignals(ctx: ToolContext): SkippedSignal[] {
+  const coverage = ctx.store.pipelineCoverage();
+  const out: SkippedSignal[] = [];
+  if (!coverage.activities) out.push({ signal: 'no_activity', reason: 'no activity is recorded for any deal in this CRM' });
+  if (!coverage.nextSteps) out.push({ signal: 'next_step_missing', reason: 'no deal in this CRM records a next step' });
+  return out;
+}
+
+export function stalledFor(
+  ctx: ToolContext,
+  owners: readonly User[],
+  asOf: LocalDate,
+  config: StalledConfig = stalledConfig({ disabledSignals: untrackedSignals(ctx).map((s) => s.signal) }),
+): { result: StalledDealsResult; ranked: RankedStalled[] } {
   const ownerById = new Map(owners.map((u) => [u.id, u]));
   const open = ctx.store.listDeals({ ownerIds: owners.map((u) => u.id), status: 'open' });
   const openIds = open.map((d) => d.id);
@@ -293,6 +312,9 @@ export const findStalledDeals = defineTool({
     deals: z.array(stalledDealOut).describe('Flagged deals, highest payout leverage first (unknown leverage last), then severity and amount'),
     stageNorms: z.array(normOut).describe('Days-in-stage norms used'),
     thresholds: z.string().describe('The signals and their thresholds'),
+    skippedSignals: z
+      .array(z.object({ signal: z.enum(['no_activity', 'next_step_missing']), reason: z.string().describe('Why it was not checked') }))
+      .describe('Signals not checked because this CRM never records their field'),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async handler(input, ctx) {
@@ -319,6 +341,7 @@ export const findStalledDeals = defineTool({
       deals: chosen.map(stalledDealJson),
       stageNorms: result.norms.map(normJson),
       thresholds: THRESHOLDS_TEXT,
+      skippedSignals: untrackedSignals(ctx),
     };
   },
   summarize: (o) => {

@@ -130,3 +130,18 @@ describe('scope', () => {
     expect(carla.deals.every((d) => d.owner.id === DEMO_IDS.stalledRep)).toBe(true);
   });
 });
+
+describe('a CRM that never records activities or next steps', () => {
+  it('skips the signals built on them, says so, and still flags by the fields it has', async () => {
+    const bare = demoStore() as SqliteStore;
+    bare.sqlite.exec("DELETE FROM activities; UPDATE deals SET last_activity_at = NULL, next_step = NULL;");
+    const out = await run(bare, 'admin');
+    expect(out.skippedSignals.map((s) => s.signal)).toEqual(['no_activity', 'next_step_missing']);
+    const kinds = new Set(out.deals.flatMap((d) => d.signals.map((s) => s.kind)));
+    expect(kinds.has('no_activity')).toBe(false);
+    expect(kinds.has('next_step_missing')).toBe(false);
+    expect(kinds.has('stage_age')).toBe(true);
+    expect(org.skippedSignals).toEqual([]);
+    bare.close();
+  });
+});

@@ -103,6 +103,10 @@ interface RawUser {
   start_date: string | null;
 }
 
+function fromRawUser(r: RawUser): User {
+  return { id: r.id, name: r.name, email: r.email, slackUserId: r.slack_user_id, role: r.role as User['role'], managerId: r.manager_id, team: r.team, startDate: r.start_date };
+}
+
 interface RawAssignment {
   user_id: string;
   plan_id: string;
@@ -192,9 +196,14 @@ export class SqliteStore implements Store, StoreWriter {
   // ---------------------------------------------------------------------------------------
   // Users and hierarchy
 
+  directReports(managerId: string): User[] {
+    const rows = this.stmt('SELECT id, name, email, slack_user_id, role, manager_id, team, start_date FROM users WHERE manager_id = ? ORDER BY id').all(managerId) as RawUser[];
+    return rows.map(fromRawUser);
+  }
+
   getUser(id: string): User | undefined {
     const r = this.stmt('SELECT id, name, email, slack_user_id, role, manager_id, team, start_date FROM users WHERE id = ?').get(id) as RawUser | undefined;
-    return r && { id: r.id, name: r.name, email: r.email, slackUserId: r.slack_user_id, role: r.role as User['role'], managerId: r.manager_id, team: r.team, startDate: r.start_date };
+    return r && fromRawUser(r);
   }
 
   /** Ordered by id. */

@@ -75,6 +75,8 @@ export interface Store {
   // Users and hierarchy
   getUser(id: string): User | undefined;
   listUsers(): User[];
+  /** The users whose manager is `managerId` (one level), ordered by id. */
+  directReports(managerId: string): User[];
   findUserBySlackId(slackUserId: string): User | undefined;
   findUserByEmail(email: string): User | undefined;
   setSlackUserId(userId: string, slackUserId: string): void;

@@ -30,6 +30,28 @@ export function reportsOf(users: readonly User[], managerId: string): User[] {
   return out;
 }
 
+/** Everyone under `managerId`, transitively, through the store's manager index (no org scan). */
+export function reportsUnder(ctx: ToolContext, managerId: string): User[] {
+  const out: User[] = [];
+  const seen = new Set<string>([managerId]);
+  const queue = [managerId];
+  while (queue.length > 0) {
+    for (const u of ctx.store.directReports(queue.shift()!)) {
+      if (seen.has(u.id)) continue; // a cycle in bad data must not loop
+      seen.add(u.id);
+      out.push(u);
+      queue.push(u.id);
+    }
+  }
+  return out;
+}
+
+/** The people a user leads: everyone under a manager; every other user for an admin; none for a rep. */
+export function teamOf(ctx: ToolContext, user: User): User[] {
+  if (user.role === 'admin') return ctx.store.listUsers().filter((u) => u.id !== user.id);
+  return user.role === 'rep' ? [] : reportsUnder(ctx, user.id);
+}
+
 /** The users the actor may see, the actor first. */
 export function visibleUsers(ctx: ToolContext): User[] {
   if (ctx.actor.role === 'rep') {
@@ -37,10 +59,9 @@ export function visibleUsers(ctx: ToolContext): User[] {
     if (!self) throw forbidden();
     return [self];
   }
-  const users = ctx.store.listUsers();
-  const self = users.find((u) => u.id === ctx.actor.id);
+  const self = ctx.store.getUser(ctx.actor.id);
   if (!self) throw forbidden();
-  return ctx.actor.role === 'admin' ? [self, ...users.filter((u) => u.id !== self.id)] : [self, ...reportsOf(users, self.id)];
+  return [self, ...teamOf(ctx, self)];
 }
 
 /** True when `managerId` is above `userId` in the hierarchy (walks up, O(depth)). */

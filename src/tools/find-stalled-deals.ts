@@ -16,7 +16,7 @@ import {
 } from '../engine/stalled-deals.ts';
 import { type TierCrossing, estimate } from '../services/comp.ts';
 import type { Store, User } from '../store/types.ts';
-import { reportsOf, userInScope } from './access.ts';
+import { teamOf, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
 import { AttainError } from './errors.ts';
@@ -120,10 +120,6 @@ export function underlyingStore(store: Store): Store {
  * Everyone whose deals count as `user`'s team: an admin's is the whole org (admins see
  * everyone), a manager's everyone under them, a rep's nobody.
  */
-export function teamOf(all: readonly User[], user: User): User[] {
-  if (user.role === 'admin') return all.filter((u) => u.id !== user.id);
-  return user.role === 'rep' ? [] : reportsOf(all, user.id);
-}
 
 /** Payout leverage first (unknown last), then severity, amount and id. */
 export function byLeverage(a: RankedStalled, b: RankedStalled): number {
@@ -322,7 +318,7 @@ export const findStalledDeals = defineTool({
     ctx = memoized(ctx);
     const user = userInScope(ctx, input.userId);
     // A rep has no team: their call never lists the org.
-    const reports = user.role === 'rep' ? [] : teamOf(ctx.store.listUsers(), user);
+    const reports = teamOf(ctx, user);
     const includesTeam = (input.includeTeam ?? true) && reports.length > 0;
     const owners = includesTeam ? [user, ...reports] : [user];
     const { result, ranked } = stalledFor(ctx, owners, asOf);

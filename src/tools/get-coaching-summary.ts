@@ -3,9 +3,9 @@ import { type RepFacts, type StandoutKpi, coachTeam, pct } from '../engine/coach
 import { Dec, Money, formatRatio } from '../engine/money.ts';
 import { elapsedDays } from '../engine/periods.ts';
 import type { User } from '../store/types.ts';
-import { requireManager, userInScope } from './access.ts';
+import { requireManager, teamOf, userInScope } from './access.ts';
 import { defineTool } from './define-tool.ts';
-import { type RankedStalled, memoized, stalledFor, teamOf, tiersText } from './find-stalled-deals.ts';
+import { type RankedStalled, memoized, stalledFor, tiersText } from './find-stalled-deals.ts';
 import { type KpiRow, kpiFacts, kpiPeriod, kpiValues, rampOf } from './get-sales-kpis.ts';
 import { money, periodOut, ratio, userRef, userRefOf } from './schemas.ts';
 
@@ -97,8 +97,7 @@ export const getCoachingSummary = defineTool({
     requireManager(ctx);
     const asOf = ctx.clock.today();
     const manager = userInScope(ctx, input.managerId);
-    const all = ctx.store.listUsers();
-    const reps = teamOf(all, manager).filter((u) => u.role === 'rep');
+    const reps = teamOf(ctx, manager).filter((u) => u.role === 'rep');
     const kp = kpiPeriod(ctx, reps, input.period, asOf);
     const { elapsed, total } = elapsedDays(kp.period, asOf);
     const perRep = input.stalledPerRep ?? 3;

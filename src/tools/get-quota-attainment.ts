@@ -3,7 +3,7 @@ import { Dec, Money, formatRatio } from '../engine/money.ts';
 import { elapsedDays } from '../engine/periods.ts';
 import { statementFor } from '../services/comp.ts';
 import type { User } from '../store/types.ts';
-import { reportsOf, userInScope } from './access.ts';
+import { reportsUnder, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
 import { AttainError } from './errors.ts';
@@ -92,7 +92,7 @@ export const getQuotaAttainment = defineTool({
   async handler(input, ctx) {
     const user = userInScope(ctx, input.userId);
     const own = tryFigures(ctx, user, input.period);
-    const reports = user.role === 'rep' ? [] : reportsOf(ctx.store.listUsers(), user.id);
+    const reports = user.role === 'rep' ? [] : reportsUnder(ctx, user.id);
     let team = null;
     if (reports.length > 0) {
       const members = reports.map((m) => ({ user: userRefOf(m), managerId: m.managerId, ...tryFigures(ctx, m, input.period) }));

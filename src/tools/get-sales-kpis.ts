@@ -4,10 +4,10 @@ import { Dec, Money, formatRatio } from '../engine/money.ts';
 import { type FiscalCalendar, type LocalDate, type Period, addDays, parsePeriodId, periodOf, periodsBetween } from '../engine/periods.ts';
 import { type UserStatement, resolvePlanPeriod, statementFor } from '../services/comp.ts';
 import type { Store, User } from '../store/types.ts';
-import { reportsOf, userInScope } from './access.ts';
+import { reportsUnder, teamOf, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
-import { memoized, teamOf, underlyingStore } from './find-stalled-deals.ts';
+import { memoized, underlyingStore } from './find-stalled-deals.ts';
 import { AttainError } from './errors.ts';
 import { periodInput, periodOut, userIdInput, userRef, userRefOf } from './schemas.ts';
 
@@ -291,8 +291,8 @@ export function rowMedians(values: readonly Record<KpiRow, Dec | null>[]): Recor
 }
 
 /** Reps under the same manager as `user` (including the user); empty without a manager. */
-export function peersOf(all: readonly User[], user: User): User[] {
-  return user.managerId === null ? [] : reportsOf(all, user.managerId).filter((u) => u.role === 'rep');
+export function peersOf(ctx: ToolContext, user: User): User[] {
+  return user.managerId === null ? [] : reportsUnder(ctx, user.managerId).filter((u) => u.role === 'rep');
 }
 
 const noMedians = (): Record<KpiRow, Dec | null> => Object.fromEntries(KPI_ROWS.map((n) => [n, null])) as Record<KpiRow, Dec | null>;
@@ -340,14 +340,13 @@ export const getSalesKpis = defineTool({
     ctx = memoized(ctx);
     const asOf = ctx.clock.today();
     const user = userInScope(ctx, input.userId);
-    const all = ctx.store.listUsers();
-    const reports = teamOf(all, user).filter((u) => u.role === 'rep');
+    const reports = teamOf(ctx, user).filter((u) => u.role === 'rep');
     const team = (input.includeTeam ?? true) && reports.length > 0;
 
     if (!team) {
       const kp = kpiPeriod(ctx, [user], input.period, asOf);
       const facts = kpiFacts(ctx, [user], kp, asOf);
-      const peers = peersOf(all, user);
+      const peers = peersOf(ctx, user);
       const ramp = rampOf(ctx, user, peers, kp, asOf);
       // Peers' values feed only the median, never the output on their own.
       // The user is among their peers: their facts and ramp are reused, not recomputed.

@@ -28,9 +28,12 @@ export const listReps = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async handler(input, ctx) {
     const today = ctx.clock.today();
-    const all = ctx.store.listUsers();
-    const names = new Map(all.map((u) => [u.id, u.name]));
     const users = visibleUsers(ctx).filter((u) => input.team === null || u.team === input.team);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const managerName = (id: string): string | null => {
+      if (!names.has(id)) names.set(id, ctx.store.getUser(id)?.name ?? '');
+      return names.get(id) || null;
+    };
     return {
       users: users.map((u) => {
         const a = ctx.store.assignmentAt(u.id, today);
@@ -41,7 +44,7 @@ export const listReps = defineTool({
           email: u.email,
           role: u.role,
           managerId: u.managerId,
-          managerName: u.managerId ? (names.get(u.managerId) ?? null) : null,
+          managerName: u.managerId ? managerName(u.managerId) : null,
           team: u.team,
           startDate: u.startDate,
           plan: plan ? { id: plan.id, version: plan.version, name: plan.name } : null,

@@ -6,7 +6,7 @@ import { type CompPlan, ValidationError } from '../engine/plan.ts';
 import { type Distribution, type RepOutcome, type SideSummary, type SimulationSubject, simulate } from '../engine/simulate.ts';
 import { buildCase } from '../services/comp.ts';
 import type { User } from '../store/types.ts';
-import { reportsOf, requireManager, userInScope, visibleUsers } from './access.ts';
+import { reportsUnder, requireManager, userInScope, visibleUsers } from './access.ts';
 import type { ToolContext } from './context.ts';
 import { defineTool } from './define-tool.ts';
 import { AttainError } from './errors.ts';
@@ -205,7 +205,7 @@ function peopleInScope(ctx: ToolContext, scope: 'user' | 'team' | 'plan', userId
     }
     case 'team': {
       const manager = userInScope(ctx, userId);
-      return { people: reportsOf(ctx.store.listUsers(), manager.id), scopeUser: manager };
+      return { people: reportsUnder(ctx, manager.id), scopeUser: manager };
     }
     case 'plan': {
       if (planId === null) throw invalid('planId', 'is required for scope plan');

@@ -84,12 +84,21 @@ export interface UserStatement extends PlanContext {
 /** The statement of `user` for `periodId` (default: the period containing asOf). */
 export function statementFor(store: Store, user: User, periodId: string | null | undefined, asOf: LocalDate, extraCredits: readonly Credit[] = []): UserStatement {
   const resolved = resolvePlanPeriod(store, user, periodId, asOf);
-  const quota = store.quotasOf(user.id).get(resolved.period.id);
-  if (quota === undefined || quota.isZero()) throw new AttainError('NO_QUOTA', `${user.name} has no quota for ${resolved.period.id}.`);
-  const result = calculate(buildCase(store, user, resolved, resolved.period, extraCredits));
-  const statement = result.statements.find((s) => s.period.id === resolved.period.id);
-  if (!statement) throw new Error(`no statement for ${resolved.period.id}`);
-  return { ...resolved, user, statement, result };
+  requireQuota(store, user, resolved.period);
+  return { ...resolved, user, ...periodStatement(buildCase(store, user, resolved, resolved.period, extraCredits), resolved.period) };
+}
+
+function requireQuota(store: Store, user: User, period: Period): void {
+  const quota = store.quotasOf(user.id).get(period.id);
+  if (quota === undefined || quota.isZero()) throw new AttainError('NO_QUOTA', `${user.name} has no quota for ${period.id}.`);
+}
+
+/** Computes a case and picks the statement of `period` from it. */
+function periodStatement(compCase: CompCase, period: Period): { statement: Statement; result: CalcResult } {
+  const result = calculate(compCase);
+  const statement = result.statements.find((s) => s.period.id === period.id);
+  if (!statement) throw new Error(`no statement for ${period.id}`);
+  return { statement, result };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,17 +149,21 @@ export function estimate(store: Store, user: User, deal: Hypothetical, asOf: Loc
     ...(deal.termMonths !== undefined ? { termMonths: deal.termMonths } : {}),
     countsTowardQuota: deal.countsTowardQuota ?? true,
   };
+  // The period the deal would close in, under the plan in force then; its case is read
+  // from the store once and computed twice, without and with the deal.
   const target = resolvePlanPeriod(store, user, null, deal.closeDate);
-  const base = statementFor(store, user, target.period.id, asOf);
-  const withDeal = statementFor(store, user, base.period.id, asOf, [credit]);
+  requireQuota(store, user, target.period);
+  const baseCase = buildCase(store, user, target, target.period);
+  const before = periodStatement(baseCase, target.period).statement;
+  const after = periodStatement({ ...baseCase, credits: [...baseCase.credits, credit] }, target.period).statement;
   return {
     user,
-    plan: base.plan,
-    period: base.period,
-    before: base.statement,
-    after: withDeal.statement,
-    tiersCrossed: tiersCrossed(base.plan, base.statement, withDeal.statement),
-    changes: lineChanges(base.statement, withDeal.statement),
+    plan: target.plan,
+    period: target.period,
+    before,
+    after,
+    tiersCrossed: tiersCrossed(target.plan, before, after),
+    changes: lineChanges(before, after),
   };
 }
 

@@ -66,10 +66,11 @@ export function buildCase(store: Store, user: User, ctx: PlanContext, through: P
   }
   const inCase = (date: LocalDate) => date >= from && date <= to && periods.some((p) => containsDate(p.period, date));
   const credits: Credit[] = [...store.creditsOf(user.id, { from, to }), ...extraCredits].filter((c) => inCase(c.closedAt));
-  const dealIds = new Set(credits.map((c) => c.dealId));
+  // Churn of the deals credited in the case (read by deal: the credits are already here).
+  const dealIds = [...new Set(credits.map((c) => c.dealId))];
   const events: ChurnEvent[] = store
-    .churnEventsOf(user.id)
-    .filter((e) => dealIds.has(e.dealId) && inCase(e.on))
+    .churnEventsOfDeals(dealIds)
+    .filter((e) => inCase(e.on))
     .map((e) => ({ kind: 'churn', dealId: e.dealId, on: e.on }));
   return { plan, periods, openingDrawBalance: Money.zero(plan.currency).amount, credits, events };
 }

@@ -246,6 +246,9 @@ describe('pipeline', () => {
     expect(store.churnEventsOf('rep-a')).toEqual([{ id: 'ch1', kind: 'churn', dealId: 'd1', on: '2026-02-01' }]);
     expect(store.churnEventsOf('rep-b').map((e) => e.id)).toEqual(['ch1', 'ch2']);
     expect(store.churnEventsOf('mgr')).toEqual([]);
+    expect(store.churnEventsOfDeals(['d2', 'd1']).map((e) => e.id)).toEqual(['ch1', 'ch2']);
+    expect(store.churnEventsOfDeals(['d2'])).toEqual([{ id: 'ch2', kind: 'churn', dealId: 'd2', on: '2026-03-01' }]);
+    expect(store.churnEventsOfDeals([])).toEqual([]);
   });
 });
 

@@ -99,6 +99,8 @@ export interface Store {
   creditsOf(userId: string, range?: { from?: LocalDate; to?: LocalDate }): StoredCredit[];
   /** Churn events of deals on which `userId` holds a credit. */
   churnEventsOf(userId: string): StoredChurn[];
+  /** Churn events of the given deals, in date order. */
+  churnEventsOfDeals(dealIds: readonly string[]): StoredChurn[];
 
   // Pipeline
   getDeal(id: string): Deal | undefined;

@@ -141,30 +141,39 @@ export interface Estimate {
 }
 
 /** Payout of `user`'s period before and after `deal` closes (credited to them at its amount). */
-export function estimate(store: Store, user: User, deal: Hypothetical, asOf: LocalDate): Estimate {
-  const credit: Credit = {
-    dealId: deal.dealId,
-    amount: deal.amount,
-    closedAt: deal.closeDate,
-    ...(deal.dealType !== undefined ? { dealType: deal.dealType } : {}),
-    ...(deal.termMonths !== undefined ? { termMonths: deal.termMonths } : {}),
-    countsTowardQuota: deal.countsTowardQuota ?? true,
-  };
-  // The period the deal would close in, under the plan in force then; its case is read
-  // from the store once and computed twice, without and with the deal.
-  const target = resolvePlanPeriod(store, user, null, deal.closeDate);
-  requireQuota(store, user, target.period);
-  const baseCase = buildCase(store, user, target, target.period);
-  const before = periodStatement(baseCase, target.period).statement;
-  const after = periodStatement({ ...baseCase, credits: [...baseCase.credits, credit] }, target.period).statement;
-  return {
-    user,
-    plan: target.plan,
-    period: target.period,
-    before,
-    after,
-    tiersCrossed: tiersCrossed(target.plan, before, after),
-    changes: lineChanges(before, after),
+export function estimate(store: Store, user: User, deal: Hypothetical, _asOf: LocalDate): Estimate {
+  return estimator(store, user)(deal);
+}
+
+/**
+ * Estimates for many deals of one user: the period's case is read and computed without the
+ * deal once per plan period, then once more per deal with it. (Payout leverage ranks every
+ * stalled deal of an owner this way.) The shared "before" statement is read-only.
+ */
+export function estimator(store: Store, user: User): (deal: Hypothetical) => Estimate {
+  const bases = new Map<string, { target: PlanContext & { period: Period }; baseCase: CompCase; before: Statement }>();
+  return (deal) => {
+    // The period the deal would close in, under the plan in force then.
+    const target = resolvePlanPeriod(store, user, null, deal.closeDate);
+    const key = `${target.assignment.planId}@${target.assignment.planVersion}|${target.assignment.effectiveFrom}|${target.period.id}`;
+    let base = bases.get(key);
+    if (!base) {
+      requireQuota(store, user, target.period);
+      const baseCase = buildCase(store, user, target, target.period);
+      base = { target, baseCase, before: periodStatement(baseCase, target.period).statement };
+      bases.set(key, base);
+    }
+    const credit: Credit = {
+      dealId: deal.dealId,
+      amount: deal.amount,
+      closedAt: deal.closeDate,
+      ...(deal.dealType !== undefined ? { dealType: deal.dealType } : {}),
+      ...(deal.termMonths !== undefined ? { termMonths: deal.termMonths } : {}),
+      countsTowardQuota: deal.countsTowardQuota ?? true,
+    };
+    const { target: t, baseCase, before } = base;
+    const after = periodStatement({ ...baseCase, credits: [...baseCase.credits, credit] }, t.period).statement;
+    return { user, plan: t.plan, period: t.period, before, after, tiersCrossed: tiersCrossed(t.plan, before, after), changes: lineChanges(before, after) };
   };
 }
 

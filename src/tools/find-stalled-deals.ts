@@ -14,7 +14,7 @@ import {
   stageSamplesOf,
   stalledConfig,
 } from '../engine/stalled-deals.ts';
-import { type TierCrossing, estimate } from '../services/comp.ts';
+import { type Estimate, type Hypothetical, type TierCrossing, estimator } from '../services/comp.ts';
 import type { Store, User } from '../store/types.ts';
 import { teamOf, userInScope } from './access.ts';
 import type { ToolContext } from './context.ts';
@@ -49,20 +49,21 @@ export interface RankedStalled extends StalledDeal {
  * through the same estimate as estimate_commission (owner credited 100 % at the deal's
  * amount, closed on asOf).
  */
-export function payoutLeverage(ctx: ToolContext, owner: User, deal: Deal, asOf: LocalDate): { leverage: PayoutLeverage | null; note: string | null } {
+export function payoutLeverage(
+  ctx: ToolContext,
+  owner: User,
+  deal: Deal,
+  asOf: LocalDate,
+  estimateFor: (deal: Hypothetical) => Estimate = estimator(ctx.store, owner),
+): { leverage: PayoutLeverage | null; note: string | null } {
   try {
-    const e = estimate(
-      ctx.store,
-      owner,
-      {
-        dealId: deal.id,
-        amount: deal.amount,
-        closeDate: asOf,
-        ...(deal.dealType !== null ? { dealType: deal.dealType } : {}),
-        ...(deal.termMonths !== null ? { termMonths: deal.termMonths } : {}),
-      },
-      asOf,
-    );
+    const e = estimateFor({
+      dealId: deal.id,
+      amount: deal.amount,
+      closeDate: asOf,
+      ...(deal.dealType !== null ? { dealType: deal.dealType } : {}),
+      ...(deal.termMonths !== null ? { termMonths: deal.termMonths } : {}),
+    });
     if (e.plan.currency !== deal.currency) return { leverage: null, note: `deal is in ${deal.currency}, ${owner.name}'s plan pays in ${e.plan.currency}` };
     return {
       leverage: {
@@ -188,9 +189,12 @@ export function stalledFor(
   const activities = ctx.store.activitiesOf(openIds);
   const stageSamples = orgStageSamples(ctx.store, asOf);
   const result = detectStalledDeals({ deals: open, history, activities, stages: ctx.store.listStages(), asOf, config, stageSamples });
+  const estimators = new Map<string, (deal: Hypothetical) => Estimate>(); // one base statement per owner
   const ranked = result.stalled.map((s): RankedStalled => {
     const owner = ownerById.get(s.deal.ownerId)!;
-    const { leverage, note } = payoutLeverage(ctx, owner, s.deal, asOf);
+    let estimateFor = estimators.get(owner.id);
+    if (!estimateFor) estimators.set(owner.id, (estimateFor = estimator(ctx.store, owner)));
+    const { leverage, note } = payoutLeverage(ctx, owner, s.deal, asOf, estimateFor);
     return { ...s, owner, leverage, leverageNote: note };
   });
   ranked.sort(byLeverage);

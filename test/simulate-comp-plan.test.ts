@@ -63,7 +63,7 @@ describe('simulate_comp_plan', () => {
   });
 
   it('is for managers (their team) and admins only', async () => {
-    await expect(run({ scope: 'user', userId: 'rep-ben' }, ctxAs(store, 'rep-ben'))).rejects.toMatchObject({ code: expect.stringMatching(/^(NOT_A_MANAGER|FORBIDDEN)$/) });
+    await expect(run({ scope: 'user', userId: 'rep-ben' }, ctxAs(store, 'rep-ben'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(run({ scope: 'user', userId: 'rep-paula' }, ctxAs(store, 'mgr-west'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const team = await run({ scope: 'team', changes: [] }, ctxAs(store, 'mgr-west'));
     expect(team.perRep.every((r) => store.getUser(r.user.id)!.managerId === 'mgr-west')).toBe(true);

@@ -141,7 +141,7 @@ export interface Estimate {
 }
 
 /** Payout of `user`'s period before and after `deal` closes (credited to them at its amount). */
-export function estimate(store: Store, user: User, deal: Hypothetical, _asOf: LocalDate): Estimate {
+export function estimate(store: Store, user: User, deal: Hypothetical): Estimate {
   return estimator(store, user)(deal);
 }
 

@@ -6,30 +6,6 @@ import type { User } from '../store/types.ts';
 import type { ToolContext } from './context.ts';
 import { AttainError, forbidden } from './errors.ts';
 
-/** Everyone under `managerId`, transitively (not including the manager). */
-export function reportsOf(users: readonly User[], managerId: string): User[] {
-  const byManager = new Map<string, User[]>();
-  for (const u of users) {
-    if (u.managerId === null) continue;
-    const list = byManager.get(u.managerId);
-    if (list) list.push(u);
-    else byManager.set(u.managerId, [u]);
-  }
-  const out: User[] = [];
-  const seen = new Set<string>([managerId]);
-  const queue = [managerId];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const u of byManager.get(id) ?? []) {
-      if (seen.has(u.id)) continue; // a cycle in bad data must not loop
-      seen.add(u.id);
-      out.push(u);
-      queue.push(u.id);
-    }
-  }
-  return out;
-}
-
 /** Everyone under `managerId`, transitively, through the store's manager index (no org scan). */
 export function reportsUnder(ctx: ToolContext, managerId: string): User[] {
   const out: User[] = [];

@@ -12,7 +12,6 @@ export type ErrorCode =
   | 'NO_QUOTA'
   | 'PERIOD_INVALID'
   | 'PLAN_INVALID'
-  | 'NOT_A_MANAGER'
   | 'CONFLICT';
 
 export interface ErrorIssue {

@@ -106,7 +106,7 @@ export const estimateCommission = defineTool({
     }
     if (closeDate < today) assumptions.push(`a close date in the past (${closeDate}) is computed into that period as if it had closed then`);
 
-    const e = estimate(ctx.store, user, { dealId, amount, closeDate, ...(dealType !== undefined ? { dealType } : {}), ...(termMonths !== undefined ? { termMonths } : {}) }, today);
+    const e = estimate(ctx.store, user, { dealId, amount, closeDate, ...(dealType !== undefined ? { dealType } : {}), ...(termMonths !== undefined ? { termMonths } : {}) });
     return {
       user: userRefOf(user),
       deal: { id: dealId, name, amount: amount.toFixed(2), closeDate },

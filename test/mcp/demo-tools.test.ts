@@ -5,13 +5,37 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportsOf } from '../../src/tools/access.ts';
 import { runTool } from '../../src/tools/define-tool.ts';
 import { AttainError } from '../../src/tools/errors.ts';
 import { tools } from '../../src/tools/index.ts';
 import { buildMcpServer, MY_PLAN_URI } from '../../src/mcp/server.ts';
 import type { Store, User } from '../../src/store/types.ts';
 import { ctxAs, demoStore } from '../helpers/demo.ts';
+
+/** Everyone under `managerId`, transitively (not including the manager). */
+/** Independent oracle of scope: everyone under `managerId`, from the whole user list. */
+function reportsOf(users: readonly User[], managerId: string): User[] {
+  const byManager = new Map<string, User[]>();
+  for (const u of users) {
+    if (u.managerId === null) continue;
+    const list = byManager.get(u.managerId);
+    if (list) list.push(u);
+    else byManager.set(u.managerId, [u]);
+  }
+  const out: User[] = [];
+  const seen = new Set<string>([managerId]);
+  const queue = [managerId];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const u of byManager.get(id) ?? []) {
+      if (seen.has(u.id)) continue; // a cycle in bad data must not loop
+      seen.add(u.id);
+      out.push(u);
+      queue.push(u.id);
+    }
+  }
+  return out;
+}
 
 let store: Store;
 const clients = new Map<string, Client>();
